@@ -1,0 +1,61 @@
+# The project's verbs. `make run` and `make test` do all set-up on a fresh machine.
+
+# The first Python 3.12 or newer on PATH (pyenv's shims answer only where selected).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-browser lint format check messages bench bench-large clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed: none found on PATH." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed messages
+
+# Compiled catalogs are built, not committed.
+messages: $(VENV)/.installed
+	@if [ -d locale ]; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi
+
+run: install
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) load_demo
+	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/ as 'admin' / 'admin')"
+	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-browser: install
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: lint
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/run.py --petitions 50000
+
+bench-large: install
+	$(BIN)/python bench/run.py --petitions 1000000
+
+clean:
+	rm -rf $(VENV) staticfiles

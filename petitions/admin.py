@@ -1,0 +1,203 @@
+"""The clerks' admin: petitions with their window, counts by province and responses on
+one page; history and revert through django-reversion."""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+from reversion.admin import VersionAdmin
+
+from petitions.models import (
+    Caucus,
+    Keyword,
+    Kind,
+    Member,
+    Ministry,
+    ParliamentarySession,
+    Petition,
+    ProvinceSignatureCount,
+    SignatureWindow,
+    Status,
+    Topic,
+)
+from responses.admin import GovernmentResponseInline
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return queryset.in_status(self.value())
+        return queryset
+
+
+class SignatureWindowInline(admin.StackedInline):
+    model = SignatureWindow
+    extra = 0
+    max_num = 1
+    fields = [("opens_at", "closes_at")]
+
+
+class ProvinceCountFormSet(BaseInlineFormSet):
+    """The counts by province must add up to the total, when both are given."""
+
+    def clean(self):
+        super().clean()
+        counts = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        petition = self.instance
+        if counts and petition.kind == Kind.PAPER:
+            raise ValidationError(_("A paper petition has no counts by province."))
+        total = petition.signature_count
+        counted = sum(row.get("signature_count") or 0 for row in counts)
+        if counts and total is not None and counted != total:
+            raise ValidationError(
+                _(
+                    "The counts by province add up to %(counted)s, but the signature total "
+                    "is %(total)s."
+                )
+                % {"counted": counted, "total": total}
+            )
+
+
+class ProvinceSignatureCountInline(admin.TabularInline):
+    model = ProvinceSignatureCount
+    formset = ProvinceCountFormSet
+    extra = 0
+    max_num = 13
+
+
+@admin.register(Petition)
+class PetitionAdmin(VersionAdmin):
+    list_display = ["number", "kind", "session", "topic", "sponsor", "presented_on", "status"]
+    list_filter = [
+        StatusFilter,
+        "kind",
+        "session",
+        "ministry",
+        "topic",
+        "sponsor_caucus",
+    ]
+    list_select_related = ["session", "topic", "sponsor"]
+    search_fields = [
+        "number",
+        "presentation_number",
+        "petitioner_name",
+        "whereas_en",
+        "whereas_fr",
+        "prayer_en",
+        "prayer_fr",
+        "sponsor__first_name",
+        "sponsor__last_name",
+        "presenter__first_name",
+        "presenter__last_name",
+    ]
+    autocomplete_fields = [
+        "topic",
+        "keywords",
+        "ministry",
+        "addressee_member",
+        "sponsor",
+        "sponsor_caucus",
+        "presenter",
+    ]
+    readonly_fields = ["status", "response_due_on", "created_at", "updated_at"]
+    inlines = [SignatureWindowInline, ProvinceSignatureCountInline, GovernmentResponseInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("number", "kind"),
+                    ("session", "house_id"),
+                    ("status", "response_due_on"),
+                ]
+            },
+        ),
+        (_("Subject"), {"fields": ["topic", "keywords", "original_language"]}),
+        (
+            _("Petitioner"),
+            {"fields": [("petitioner_name", "petitioner_city", "petitioner_province")]},
+        ),
+        (_("Addressee"), {"fields": [("addressee_kind", "ministry", "addressee_member")]}),
+        (_("Text in English"), {"fields": ["whereas_en", "prayer_en"]}),
+        (_("Text in French"), {"fields": ["whereas_fr", "prayer_fr"]}),
+        (
+            _("Sponsor"),
+            {"fields": [("sponsor", "sponsor_riding"), ("sponsor_caucus", "sponsor_province")]},
+        ),
+        (
+            _("Certification and presentation"),
+            {
+                "fields": [
+                    ("signature_count", "outcome", "outcome_on"),
+                    ("presenter", "presenter_riding"),
+                    ("presentation_number", "presented_on"),
+                ]
+            },
+        ),
+        (_("Source"), {"fields": ["source_url", "source_note", ("created_at", "updated_at")]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status()
+
+    @admin.display(description=_("status"))
+    def status(self, petition):
+        status = petition.current_status()
+        return status.label if status else "—"
+
+    @admin.display(description=_("response due on"))
+    def response_due_on(self, petition):
+        return petition.response_due_on or "—"
+
+
+@admin.register(ParliamentarySession)
+class ParliamentarySessionAdmin(VersionAdmin):
+    list_display = ["__str__", "code", "started_on", "ended_on"]
+
+
+@admin.register(Caucus)
+class CaucusAdmin(VersionAdmin):
+    list_display = ["short_name", "name_en", "name_fr"]
+    search_fields = ["short_name", "name_en", "name_fr"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
+@admin.register(Member)
+class MemberAdmin(VersionAdmin):
+    list_display = ["last_name", "first_name", "riding", "province", "caucus"]
+    list_filter = ["caucus", "province"]
+    list_select_related = ["caucus"]
+    search_fields = ["first_name", "last_name", "riding"]
+    autocomplete_fields = ["caucus"]
+    prepopulated_fields = {"slug": ["first_name", "last_name"]}
+
+
+@admin.register(Ministry)
+class MinistryAdmin(VersionAdmin):
+    list_display = ["title_en", "title_fr"]
+    search_fields = ["title_en", "title_fr"]
+    prepopulated_fields = {"slug": ["title_en"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(VersionAdmin):
+    list_display = ["name_en", "name_fr"]
+    search_fields = ["name_en", "name_fr"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Keyword)
+class KeywordAdmin(VersionAdmin):
+    list_display = ["name_en", "name_fr"]
+    search_fields = ["name_en", "name_fr"]
+    prepopulated_fields = {"slug": ["name_en"]}

@@ -1,0 +1,611 @@
+"""The petition domain: sessions, Members, caucuses, ministries, topics, keywords,
+petitions, their signature windows and counts by province.
+
+Government responses live in the `responses` app and are reached from here only
+through the `responses` relation name.
+"""
+
+import datetime
+import re
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+# The House must table a response within 45 calendar days of presentation
+# (Standing Order 36(8)).
+RESPONSE_DAYS = 45
+# Signing periods became 30, 60, 90 or 120 days on this date; before it, always 120.
+FLEXIBLE_WINDOWS_SINCE = datetime.date(2019, 1, 28)
+WINDOW_DAYS = (30, 60, 90, 120)
+FIXED_WINDOW_DAYS = 120
+MAX_WORDS = 250
+E_PETITION_SIGNATURES_TO_CERTIFY = 500
+PAPER_PETITION_SIGNATURES = 25
+
+E_PETITION_NUMBER = re.compile(r"^e-[1-9][0-9]*$")
+# Parliament, session, then a five-digit sequence that restarts each session.
+PRESENTATION_NUMBER = re.compile(r"^([0-9]{2})([0-9])-[0-9]{5}$")
+
+
+def word_count(*texts):
+    return sum(len(text.split()) for text in texts)
+
+
+def in_language(english, french):
+    """Pick the text of the active language, falling back to the other one."""
+    if get_language() == "fr":
+        return french or english
+    return english or french
+
+
+class Province(models.TextChoices):
+    AB = "AB", _("Alberta")
+    BC = "BC", _("British Columbia")
+    MB = "MB", _("Manitoba")
+    NB = "NB", _("New Brunswick")
+    NL = "NL", _("Newfoundland and Labrador")
+    NT = "NT", _("Northwest Territories")
+    NS = "NS", _("Nova Scotia")
+    NU = "NU", _("Nunavut")
+    ON = "ON", _("Ontario")
+    PE = "PE", _("Prince Edward Island")
+    QC = "QC", _("Quebec")
+    SK = "SK", _("Saskatchewan")
+    YT = "YT", _("Yukon")
+
+
+class ParliamentarySession(models.Model):
+    parliament = models.PositiveSmallIntegerField()
+    session = models.PositiveSmallIntegerField()
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-parliament", "-session"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parliament", "session"], name="session_unique_parliament_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="session_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(parliament)s Parliament, session %(session)s") % {
+            "parliament": self.parliament,
+            "session": self.session,
+        }
+
+    @property
+    def code(self):
+        """The House's three-digit code, e.g. "441" for the 44th Parliament, 1st session."""
+        return f"{self.parliament}{self.session}"
+
+
+class Caucus(models.Model):
+    """A party as the House names its caucus; `aliases` holds the other spellings found
+    in the House's records ("Conservative Caucus", "CPC", "Caucus conservateur")."""
+
+    short_name = models.CharField(max_length=60, unique=True)
+    name_en = models.CharField(max_length=120)
+    name_fr = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    aliases = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name_plural = "caucuses"
+
+    def __str__(self):
+        return self.short_name
+
+    @property
+    def name(self):
+        return in_language(self.name_en, self.name_fr)
+
+
+class Member(models.Model):
+    """A Member of Parliament. Riding and caucus here are the latest known; what they
+    were when a petition was sponsored is kept on the petition."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=140, unique=True)
+    house_person_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    riding = models.CharField(max_length=200, blank=True)
+    province = models.CharField(max_length=2, choices=Province.choices, blank=True)
+    caucus = models.ForeignKey(
+        Caucus, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            # Serves the trigram match that finds an MP despite a typo.
+            GinIndex(
+                name="member_name_trgm",
+                fields=["last_name", "first_name", "riding"],
+                opclasses=["gin_trgm_ops"] * 3,
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("petitions:member_detail", kwargs={"slug": self.slug})
+
+
+class Ministry(models.Model):
+    """A minister's portfolio, as petitions are addressed and responses signed:
+    "Minister of Public Safety" / "ministre de la Sécurité publique"."""
+
+    title_en = models.CharField(max_length=200, unique=True)
+    title_fr = models.CharField(max_length=200, blank=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["title_en"]
+        verbose_name_plural = "ministries"
+
+    def __str__(self):
+        return self.title_en
+
+    @property
+    def title(self):
+        return in_language(self.title_en, self.title_fr)
+
+    def get_absolute_url(self):
+        return reverse("petitions:ministry_detail", kwargs={"slug": self.slug})
+
+
+class Topic(models.Model):
+    name_en = models.CharField(max_length=200, unique=True)
+    name_fr = models.CharField(max_length=200, blank=True)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+    @property
+    def name(self):
+        return in_language(self.name_en, self.name_fr)
+
+
+class Keyword(models.Model):
+    """An index term the House attaches to a petition."""
+
+    name_en = models.CharField(max_length=300, unique=True)
+    name_fr = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(max_length=300, unique=True)
+
+    class Meta:
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+    @property
+    def name(self):
+        return in_language(self.name_en, self.name_fr)
+
+
+class Status(models.TextChoices):
+    """What the archive says a petition's state is, in the House's wording."""
+
+    NOT_YET_OPEN = "not_yet_open", _("Not yet open for signature")
+    OPEN = "open", _("Open for signature")
+    CLOSED = "closed", _("Closed for signature")
+    CERTIFIED = "certified", _("Certified")
+    NOT_CERTIFIED = "not_certified", _("Not certified")
+    CLOSED_ON_DISSOLUTION = "closed_on_dissolution", _("Closed upon dissolution")
+    PRESENTED = "presented", _("Presented to the House of Commons")
+    RESPONDED = "responded", _("Government response tabled")
+
+
+# The House's own status ids, where it publishes one.
+HOUSE_STATUS_IDS = {
+    Status.OPEN: 207,
+    Status.CERTIFIED: 220,
+    Status.NOT_CERTIFIED: 229,
+    Status.CLOSED_ON_DISSOLUTION: 289,
+}
+
+
+def status_conditions():
+    """The one definition of status: the first condition a petition meets, in order.
+
+    Built fresh on each call because "now" is part of it."""
+    has_response = Exists(
+        # Reached by name so this module never imports the responses app.
+        Petition.responses.rel.related_model.objects.filter(petition=OuterRef("pk"))
+    )
+    presented = Q(presented_on__isnull=False) | ~Q(presentation_number="")
+    return [
+        (Status.RESPONDED, Q(has_response)),
+        (Status.PRESENTED, presented),
+        (Status.CLOSED_ON_DISSOLUTION, Q(outcome=Outcome.CLOSED_ON_DISSOLUTION)),
+        (Status.NOT_CERTIFIED, Q(outcome=Outcome.NOT_CERTIFIED)),
+        (Status.CERTIFIED, Q(outcome=Outcome.CERTIFIED)),
+        (Status.NOT_YET_OPEN, Q(window__opens_at__gt=Now())),
+        (Status.OPEN, Q(window__opens_at__lte=Now(), window__closes_at__gt=Now())),
+        (Status.CLOSED, Q(pk__isnull=False)),
+    ]
+
+
+def status_filter(status):
+    """A Q that selects petitions in `status`: its own condition and none before it."""
+    condition = Q()
+    for name, rule in status_conditions():
+        if name == status:
+            return condition & rule
+        condition &= ~rule
+    raise ValueError(f"Unknown status {status!r}")
+
+
+class Kind(models.TextChoices):
+    ELECTRONIC = "electronic", _("E-petition")
+    PAPER = "paper", _("Paper petition")
+
+
+class Outcome(models.TextChoices):
+    """The Clerk's decision after the signing period: what the House reports as
+    Certified, Not certified or Closed upon dissolution."""
+
+    PENDING = "", _("Pending")
+    CERTIFIED = "certified", _("Certified")
+    NOT_CERTIFIED = "not_certified", _("Not certified")
+    CLOSED_ON_DISSOLUTION = "closed_on_dissolution", _("Closed upon dissolution")
+
+
+class OriginalLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    BILINGUAL = "bilingual", _("Bilingual")
+
+
+class AddresseeKind(models.TextChoices):
+    HOUSE = "house", _("House of Commons")
+    GOVERNMENT = "government", _("Government of Canada")
+    PRIME_MINISTER = "prime_minister", _("Prime Minister")
+    MINISTER = "minister", _("a Minister of the Crown")
+    MEMBER = "member", _("a Member of Parliament")
+
+
+class PetitionQuerySet(models.QuerySet):
+    def with_status(self):
+        return self.annotate(
+            status=Case(
+                *[When(rule, then=Value(name)) for name, rule in status_conditions()],
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_status(self, *statuses):
+        condition = Q()
+        for status in statuses:
+            condition |= status_filter(status)
+        return self.filter(condition)
+
+    def open(self):
+        return self.in_status(Status.OPEN)
+
+    def awaiting_response(self):
+        return self.in_status(Status.PRESENTED)
+
+    def for_listing(self):
+        return self.with_status().select_related(
+            "session", "topic", "sponsor", "sponsor_caucus", "ministry", "window"
+        )
+
+
+class Petition(models.Model):
+    number = models.CharField(
+        max_length=12,
+        unique=True,
+        help_text=_("e-N for an e-petition; the presentation number PPS-NNNNN for a paper one."),
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ELECTRONIC)
+    session = models.ForeignKey(
+        ParliamentarySession, on_delete=models.PROTECT, related_name="petitions"
+    )
+    house_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("The House's own record id, where known.")
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions"
+    )
+    keywords = models.ManyToManyField(Keyword, blank=True, related_name="petitions")
+
+    petitioner_name = models.CharField(max_length=200, blank=True)
+    petitioner_city = models.CharField(max_length=120, blank=True)
+    petitioner_province = models.CharField(max_length=2, choices=Province.choices, blank=True)
+    original_language = models.CharField(
+        max_length=10, choices=OriginalLanguage.choices, blank=True
+    )
+
+    addressee_kind = models.CharField(
+        max_length=16, choices=AddresseeKind.choices, default=AddresseeKind.GOVERNMENT
+    )
+    ministry = models.ForeignKey(
+        Ministry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        help_text=_("The minister addressed, for a petition to the Prime Minister or a Minister."),
+    )
+    addressee_member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_addressed",
+    )
+
+    # Whereas items: one per line, in order.
+    whereas_en = models.TextField(blank=True, help_text=_("One whereas item per line."))
+    whereas_fr = models.TextField(blank=True, help_text=_("One whereas item per line."))
+    # The prayer: its opening line, then one numbered request per line.
+    prayer_en = models.TextField(blank=True)
+    prayer_fr = models.TextField(blank=True)
+
+    sponsor = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_sponsored",
+    )
+    # As they were when the Member sponsored the petition: MPs change ridings and parties.
+    sponsor_riding = models.CharField(max_length=200, blank=True)
+    sponsor_caucus = models.ForeignKey(
+        Caucus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_sponsored",
+    )
+    sponsor_province = models.CharField(max_length=2, choices=Province.choices, blank=True)
+
+    presenter = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions_presented",
+    )
+    presenter_riding = models.CharField(max_length=200, blank=True)
+    presentation_number = models.CharField(
+        max_length=9, blank=True, help_text=_("PPS-NNNNN, given when presented in the House.")
+    )
+    presented_on = models.DateField(null=True, blank=True)
+
+    outcome = models.CharField(
+        max_length=24, choices=Outcome.choices, default=Outcome.PENDING, blank=True
+    )
+    outcome_on = models.DateField(
+        null=True, blank=True, help_text=_("When the petition was certified or not.")
+    )
+    signature_count = models.IntegerField(
+        null=True, blank=True, help_text=_("Validated signatures.")
+    )
+
+    source_url = models.URLField(max_length=500, blank=True)
+    source_note = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # English and French text, accent-insensitive (see the text search configurations
+    # made in the first migration); feeds full-text search through a GIN index.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("prayer_en", weight="A", config="english_unaccent")
+        + SearchVector("whereas_en", weight="B", config="english_unaccent")
+        + SearchVector("prayer_fr", weight="A", config="french_unaccent")
+        + SearchVector("whereas_fr", weight="B", config="french_unaccent")
+        + SearchVector("number", "petitioner_name", weight="C", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-presented_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["presentation_number"],
+                condition=~Q(presentation_number=""),
+                name="petition_unique_presentation_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=Kind.ELECTRONIC, number__regex=r"^e-[1-9][0-9]*$")
+                | Q(kind=Kind.PAPER, number__regex=r"^[0-9]{3}-[0-9]{5}$"),
+                name="petition_number_format_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(presentation_number="")
+                | Q(presentation_number__regex=r"^[0-9]{3}-[0-9]{5}$"),
+                name="petition_presentation_number_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(signature_count__gte=0), name="petition_signature_count_not_negative"
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="petition_search_vector"),
+            models.Index(fields=["session", "-presented_on"], name="petition_session_presented"),
+            models.Index(fields=["signature_count"], name="petition_signature_count"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("petitions:petition_detail", kwargs={"number": self.number})
+
+    @property
+    def is_electronic(self):
+        return self.kind == Kind.ELECTRONIC
+
+    @property
+    def response_due_on(self):
+        """Standing Order 36(8): a response within 45 calendar days of presentation."""
+        if self.presented_on is None:
+            return None
+        return self.presented_on + datetime.timedelta(days=RESPONSE_DAYS)
+
+    @property
+    def whereas(self):
+        return [line for line in in_language(self.whereas_en, self.whereas_fr).splitlines() if line]
+
+    @property
+    def prayer(self):
+        return in_language(self.prayer_en, self.prayer_fr)
+
+    def clean(self):
+        errors = {}
+        if self.kind == Kind.ELECTRONIC and not E_PETITION_NUMBER.match(self.number):
+            errors["number"] = _("An e-petition's number reads e-N, for example e-4172.")
+        if self.kind == Kind.PAPER:
+            if not PRESENTATION_NUMBER.match(self.number):
+                errors["number"] = _(
+                    "A paper petition's number is its presentation number, "
+                    "PPS-NNNNN, for example 441-00264."
+                )
+            elif self.presentation_number and self.presentation_number != self.number:
+                errors["presentation_number"] = _(
+                    "A paper petition's presentation number is its number, %(number)s."
+                ) % {"number": self.number}
+        if self.presentation_number:
+            match = PRESENTATION_NUMBER.match(self.presentation_number)
+            if not match:
+                errors["presentation_number"] = _(
+                    "A presentation number reads PPS-NNNNN: parliament, session and a "
+                    "five-digit sequence, for example 441-01184."
+                )
+            elif self.session_id and match.group(1) + match.group(2) != self.session.code:
+                errors["presentation_number"] = _(
+                    "%(number)s was presented in session %(prefix)s, but the petition "
+                    "belongs to session %(code)s."
+                ) % {
+                    "number": self.presentation_number,
+                    "prefix": self.presentation_number[:3],
+                    "code": self.session.code,
+                }
+        if self.kind == Kind.ELECTRONIC:
+            for field, language, texts in (
+                ("prayer_en", _("English"), (self.whereas_en, self.prayer_en)),
+                ("prayer_fr", _("French"), (self.whereas_fr, self.prayer_fr)),
+            ):
+                words = word_count(*texts)
+                if words > MAX_WORDS:
+                    errors[field] = _(
+                        "An e-petition has at most %(max)s words; the %(language)s text "
+                        "(whereas items and prayer) has %(words)s."
+                    ) % {"max": MAX_WORDS, "language": language, "words": words}
+        if self.outcome and self.kind == Kind.PAPER and self.outcome != Outcome.CERTIFIED:
+            errors["outcome"] = _("A paper petition is certified before it is presented.")
+        if errors:
+            raise ValidationError(errors)
+
+    def current_status(self):
+        """The derived status of this one petition, from the same rules as the lists."""
+        status = getattr(self, "status", None)
+        if status is None and self.pk:
+            status = Petition.objects.with_status().values_list("status", flat=True).get(pk=self.pk)
+        return Status(status) if status else None
+
+
+class SignatureWindow(models.Model):
+    """When an e-petition was open for signature."""
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="window")
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="window_closes_after_it_opens"
+            ),
+        ]
+        indexes = [models.Index(fields=["opens_at", "closes_at"], name="window_dates")]
+
+    def __str__(self):
+        return f"{self.petition_id}: {self.opens_at:%Y-%m-%d} – {self.closes_at:%Y-%m-%d}"
+
+    @property
+    def length_days(self):
+        """Calendar days on Ottawa's clock, so a window across a change to or from
+        daylight time still counts whole days."""
+        return (timezone.localdate(self.closes_at) - timezone.localdate(self.opens_at)).days
+
+    def clean(self):
+        if self.opens_at is None or self.closes_at is None:
+            return
+        if self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The window must close after it opens.")})
+        petition = getattr(self, "petition", None)
+        if petition is not None and petition.kind == Kind.PAPER:
+            raise ValidationError(_("A paper petition has no signature window."))
+        days = self.length_days
+        if timezone.localdate(self.opens_at) < FLEXIBLE_WINDOWS_SINCE:
+            if days != FIXED_WINDOW_DAYS:
+                raise ValidationError(
+                    {
+                        "closes_at": _(
+                            "Before January 28, 2019 every e-petition was open for 120 days; "
+                            "this window is %(days)s days."
+                        )
+                        % {"days": days}
+                    }
+                )
+        elif days not in WINDOW_DAYS:
+            raise ValidationError(
+                {
+                    "closes_at": _(
+                        "An e-petition is open for 30, 60, 90 or 120 days; "
+                        "this window is %(days)s days."
+                    )
+                    % {"days": days}
+                }
+            )
+
+
+class ProvinceSignatureCount(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="province_counts")
+    province = models.CharField(max_length=2, choices=Province.choices)
+    signature_count = models.IntegerField()
+
+    class Meta:
+        ordering = ["province"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "province"], name="province_count_one_per_province"
+            ),
+            models.CheckConstraint(
+                condition=Q(signature_count__gte=0), name="province_count_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_province_display()}: {self.signature_count}"

