@@ -1,0 +1,23 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def sample_petitions(db):
+    """The reference data and the real House records of fixtures/."""
+    call_command("loaddata", "reference", "sample_petitions", verbosity=0)
+
+
+@pytest.fixture
+def clerk(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("clerk", password="clerk-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Clerk"))
+    return user
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
+    return client
