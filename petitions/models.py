@@ -413,6 +413,9 @@ class Petition(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts saves, so that a clerk's save based on an older version is refused
+    # instead of silently overwriting another clerk's edit.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     # English and French text, accent-insensitive (see the text search configurations
     # made in the first migration); feeds full-text search through a GIN index.
