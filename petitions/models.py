@@ -13,7 +13,6 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -229,10 +228,12 @@ HOUSE_STATUS_IDS = {
 }
 
 
-def status_conditions():
+def status_conditions(at=None):
     """The one definition of status: the first condition a petition meets, in order.
 
-    Built fresh on each call because "now" is part of it."""
+    `at` is the moment the status is read at (now by default), so it is built fresh on
+    each call."""
+    at = at or timezone.now()
     has_response = Exists(
         # Reached by name so this module never imports the responses app.
         Petition.responses.rel.related_model.objects.filter(petition=OuterRef("pk"))
@@ -244,16 +245,16 @@ def status_conditions():
         (Status.CLOSED_ON_DISSOLUTION, Q(outcome=Outcome.CLOSED_ON_DISSOLUTION)),
         (Status.NOT_CERTIFIED, Q(outcome=Outcome.NOT_CERTIFIED)),
         (Status.CERTIFIED, Q(outcome=Outcome.CERTIFIED)),
-        (Status.NOT_YET_OPEN, Q(window__opens_at__gt=Now())),
-        (Status.OPEN, Q(window__opens_at__lte=Now(), window__closes_at__gt=Now())),
+        (Status.NOT_YET_OPEN, Q(window__opens_at__gt=at)),
+        (Status.OPEN, Q(window__opens_at__lte=at, window__closes_at__gt=at)),
         (Status.CLOSED, Q(pk__isnull=False)),
     ]
 
 
-def status_filter(status):
+def status_filter(status, at=None):
     """A Q that selects petitions in `status`: its own condition and none before it."""
     condition = Q()
-    for name, rule in status_conditions():
+    for name, rule in status_conditions(at):
         if name == status:
             return condition & rule
         condition &= ~rule
@@ -290,18 +291,18 @@ class AddresseeKind(models.TextChoices):
 
 
 class PetitionQuerySet(models.QuerySet):
-    def with_status(self):
+    def with_status(self, at=None):
         return self.annotate(
             status=Case(
-                *[When(rule, then=Value(name)) for name, rule in status_conditions()],
+                *[When(rule, then=Value(name)) for name, rule in status_conditions(at)],
                 output_field=models.CharField(),
             )
         )
 
-    def in_status(self, *statuses):
+    def in_status(self, *statuses, at=None):
         condition = Q()
         for status in statuses:
-            condition |= status_filter(status)
+            condition |= status_filter(status, at)
         return self.filter(condition)
 
     def open(self):
