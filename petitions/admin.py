@@ -1,12 +1,15 @@
 """The clerks' admin: petitions with their window, counts by province and responses on
 one page; history and revert through django-reversion."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from petitions.house.dates import format_house_date
 from petitions.models import (
     Caucus,
     Keyword,
@@ -75,8 +78,68 @@ class ProvinceSignatureCountInline(admin.TabularInline):
     max_num = 13
 
 
+def changes_since(petition, version):
+    """Field labels whose value differs between the saved `version` of a petition and
+    the petition as it is now, with who saved it last; for the lost-update message."""
+    versions = Version.objects.get_for_object(petition).select_related("revision__user")
+    then = next((v.field_dict for v in versions if v.field_dict.get("version") == version), None)
+    latest = versions.first()
+    changed = []
+    for field in Petition._meta.concrete_fields + Petition._meta.many_to_many:
+        if not field.editable or field.name in {"version", "updated_at"}:
+            continue
+        now = field.value_from_object(petition)
+        if field.many_to_many:
+            now = sorted(obj.pk for obj in now)
+        before = then.get(field.attname, then.get(field.name)) if then else None
+        if field.many_to_many and before is not None:
+            before = sorted(before)
+        if then is None or before != now:
+            changed.append(str(field.verbose_name))
+    who = latest.revision.user if latest and latest.revision.user else None
+    return changed, who, latest.revision.date_created if latest else None
+
+
+class PetitionAdminForm(forms.ModelForm):
+    """Refuses a save based on an older version of the petition (another clerk saved in
+    between), so neither edit is lost: theirs is kept, and this clerk's input stays in
+    the form to be applied again."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Locks the row until this save commits, so two saves cannot both pass.
+        current = Petition.objects.select_for_update().get(pk=self.instance.pk)
+        loaded = cleaned.get("loaded_version")
+        if loaded != current.version:
+            changed, who, when = changes_since(current, loaded)
+            raise ValidationError(
+                _(
+                    "Someone else saved this petition while you were editing it "
+                    "(%(who)s, %(when)s). Changed since you opened it: %(fields)s. "
+                    "Nothing was saved; your edits are still in the form below. Open the "
+                    "petition again in a new tab to see the latest version, then apply "
+                    "your edits there."
+                )
+                % {
+                    "who": who or _("an import"),
+                    "when": when.strftime("%Y-%m-%d %H:%M") if when else "?",
+                    "fields": ", ".join(changed) or _("the responses or counts"),
+                }
+            )
+        return cleaned
+
+
 @admin.register(Petition)
 class PetitionAdmin(VersionAdmin):
+    form = PetitionAdminForm
     list_display = ["number", "kind", "session", "topic", "sponsor", "presented_on", "status"]
     list_filter = [
         StatusFilter,
@@ -150,6 +213,11 @@ class PetitionAdmin(VersionAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = form.cleaned_data["loaded_version"] + 1
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=_("status"))
     def status(self, petition):
         status = petition.current_status()
@@ -157,7 +225,7 @@ class PetitionAdmin(VersionAdmin):
 
     @admin.display(description=_("response due on"))
     def response_due_on(self, petition):
-        return petition.response_due_on or "—"
+        return format_house_date(petition.response_due_on) or "—"
 
 
 @admin.register(ParliamentarySession)

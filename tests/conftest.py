@@ -1,5 +1,15 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_without_a_manifest():
+    """Production serves hashed names from collectstatic's manifest; tests use the
+    plain names so they need no collectstatic run."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
 
 
 @pytest.fixture
