@@ -1,6 +1,7 @@
 """The clerks' admin: petitions with their window, counts by province and responses on
 one page; history and revert through django-reversion."""
 
+import reversion
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -98,6 +99,16 @@ def changes_since(petition, version):
             changed.append(str(field.verbose_name))
     who = latest.revision.user if latest and latest.revision.user else None
     return changed, who, latest.revision.date_created if latest else None
+
+
+def keep_a_copy_before_deletion(request, petitions):
+    """Save a last version of each petition, with its window, counts and responses, so
+    that the history keeps a copy that "Recover deleted petitions" can restore."""
+    with reversion.create_revision(atomic=True):
+        reversion.set_user(request.user)
+        reversion.set_comment(_("Deleted"))
+        for petition in petitions:
+            reversion.add_to_revision(petition)
 
 
 class PetitionAdminForm(forms.ModelForm):
@@ -212,6 +223,14 @@ class PetitionAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status()
+
+    def delete_model(self, request, obj):
+        keep_a_copy_before_deletion(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        keep_a_copy_before_deletion(request, queryset)
+        super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if change:
