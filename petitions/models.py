@@ -9,10 +9,29 @@ import datetime
 import re
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -43,6 +62,91 @@ def in_language(english, french):
     if get_language() == "fr":
         return french or english
     return english or french
+
+
+# Full-text search looks each term up under the English, French and simple
+# configurations that feed the stored vector. An excluded term must be absent under all
+# three, which websearch_to_tsquery over the whole text cannot say, so the websearch
+# syntax (words, "quoted phrases", -exclusions, or) is read here, term by term.
+SEARCH_CONFIGS = ("english_unaccent", "french_unaccent", "simple")
+SEARCH_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+MAX_SEARCH_TERMS = 16
+# Ranking reads every match's vector: the slow path for a common word at a million rows.
+# Only this many of the newest matches are ranked; the others follow them by date.
+RANK_CANDIDATES = 1000
+# pg_trgm word similarity at which a Member's name or riding matches the search text,
+# so that "Lantsmann" finds Melissa Lantsman.
+MEMBER_MATCH_SIMILARITY = 0.6
+MAX_MEMBER_MATCHES = 50
+
+_TYPED_E_NUMBER = re.compile(r"^e\s*-?\s*0*([1-9][0-9]{0,5})$", re.IGNORECASE)
+_TYPED_PRESENTATION_NUMBER = re.compile(r"^([0-9]{3})\s*-?\s*([0-9]{1,5})$")
+
+
+def normalize_petition_number(text):
+    """The canonical number for what a person typed ("E 4172" → "e-4172",
+    "441-264" → "441-00264"), or "" when the text is not a petition number."""
+    text = (text or "").strip()
+    if match := _TYPED_E_NUMBER.match(text):
+        return f"e-{match[1]}"
+    if match := _TYPED_PRESENTATION_NUMBER.match(text):
+        return f"{match[1]}-{int(match[2]):05d}"
+    return ""
+
+
+def search_query(text):
+    """A SearchQuery for `text` in websearch syntax, or None when it holds no term."""
+    groups, terms = [], []
+    for negated_phrase, phrase, negated_word, word in SEARCH_TERM.findall(text or "")[
+        :MAX_SEARCH_TERMS
+    ]:
+        if word.lower() == "or" and not negated_word:
+            if terms:
+                groups.append(terms)
+            terms = []
+            continue
+        term, negated = (phrase, negated_phrase) if phrase else (word, negated_word)
+        if not term.strip():
+            continue
+        search_type = "phrase" if phrase else "plain"
+        queries = [SearchQuery(term, config=c, search_type=search_type) for c in SEARCH_CONFIGS]
+        if negated:
+            # Absent under every configuration.
+            combined = ~queries[0]
+            for query in queries[1:]:
+                combined &= ~query
+        else:
+            # Present under any one of them.
+            combined = queries[0]
+            for query in queries[1:]:
+                combined |= query
+        terms.append(combined)
+    if terms:
+        groups.append(terms)
+    result = None
+    for group in groups:
+        conjunction = group[0]
+        for term in group[1:]:
+            conjunction &= term
+        result = conjunction if result is None else result | conjunction
+    return result
+
+
+class DaysBetween(models.Func):
+    """Whole days from `earlier` to `later`: PostgreSQL subtracts dates to an integer."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = models.IntegerField()
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+
+class Median(models.Aggregate):
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = models.FloatField()
 
 
 class Province(models.TextChoices):
@@ -113,6 +217,53 @@ class Caucus(models.Model):
         return in_language(self.name_en, self.name_fr)
 
 
+class MemberQuerySet(models.QuerySet):
+    def matching(self, text):
+        """Members whose name or riding is like `text`, typos forgiven, best first.
+
+        Candidates come through the trigram index (member_name_trgm), one word at a
+        time, then the whole text must be like the full name or the riding."""
+        text = " ".join((text or "").split())[:200]
+        words = [word for word in re.findall(r"\w{3,}", text)][:8]
+        if not words:
+            return self.none()
+        candidates = Q(riding__trigram_word_similar=text)
+        for word in words:
+            candidates |= Q(last_name__trigram_word_similar=word)
+            candidates |= Q(first_name__trigram_word_similar=word)
+        return (
+            self.filter(candidates)
+            .annotate(
+                name_similarity=TrigramWordSimilarity(
+                    text, Concat("first_name", Value(" "), "last_name")
+                ),
+                riding_similarity=TrigramWordSimilarity(text, "riding"),
+            )
+            .filter(
+                Q(name_similarity__gte=MEMBER_MATCH_SIMILARITY)
+                | Q(riding_similarity__gte=MEMBER_MATCH_SIMILARITY)
+            )
+            .order_by("-name_similarity", "-riding_similarity", "last_name", "first_name")
+        )
+
+    def with_petition_counts(self):
+        sponsored = Petition.objects.filter(sponsor=OuterRef("pk"))
+        presented = Petition.objects.filter(presenter=OuterRef("pk"))
+        return self.select_related("caucus").annotate(
+            sponsored_count=_count(sponsored), presented_count=_count(presented)
+        )
+
+
+def _count(queryset):
+    """A correlated COUNT(*) of `queryset`, as an annotation."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(n=Value(1)).values("n").annotate(c=Count("*")).values("c")
+        ),
+        0,
+    )
+
+
 class Member(models.Model):
     """A Member of Parliament. Riding and caucus here are the latest known; what they
     were when a petition was sponsored is kept on the petition."""
@@ -138,6 +289,8 @@ class Member(models.Model):
             ),
         ]
 
+    objects = MemberQuerySet.as_manager()
+
     def __str__(self):
         return self.name
 
@@ -147,6 +300,43 @@ class Member(models.Model):
 
     def get_absolute_url(self):
         return reverse("petitions:member_detail", kwargs={"slug": self.slug})
+
+
+class MinistryQuerySet(models.QuerySet):
+    def with_response_times(self):
+        """Petitions addressed, responses given, and how long responses took: the median
+        days from presentation to tabling and the share tabled within 45 days."""
+        responses = _responses().filter(
+            ministry=OuterRef("pk"),
+            tabled_on__isnull=False,
+            petition__presented_on__isnull=False,
+        )
+        return self.annotate(
+            addressed_count=_count(Petition.objects.filter(ministry=OuterRef("pk"))),
+            response_count=_count(_responses().filter(ministry=OuterRef("pk"))),
+            median_response_days=_aggregate(responses, Median("days")),
+            within_deadline_share=_aggregate(
+                responses,
+                Avg(Case(When(Q(days__lte=RESPONSE_DAYS), then=1.0), default=0.0)),
+            ),
+        )
+
+
+def _responses():
+    # Reached by name so this module never imports the responses app.
+    return Petition.responses.rel.related_model.objects
+
+
+def _aggregate(queryset, aggregate):
+    """A correlated subquery giving one aggregate over `queryset`."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(days=DaysBetween(F("tabled_on"), F("petition__presented_on")))
+        .annotate(group=Value(1))
+        .values("group")
+        .annotate(result=aggregate)
+        .values("result")
+    )
 
 
 class Ministry(models.Model):
@@ -160,6 +350,8 @@ class Ministry(models.Model):
     class Meta:
         ordering = ["title_en"]
         verbose_name_plural = "ministries"
+
+    objects = MinistryQuerySet.as_manager()
 
     def __str__(self):
         return self.title_en
@@ -315,6 +507,159 @@ class PetitionQuerySet(models.QuerySet):
         return self.with_status().select_related(
             "session", "topic", "sponsor", "sponsor_caucus", "ministry", "window"
         )
+
+    def for_detail(self):
+        """One petition with everything its page shows, in a fixed number of queries."""
+        return (
+            self.with_status()
+            .with_first_response_on()
+            .select_related(
+                "session",
+                "topic",
+                "ministry",
+                "addressee_member",
+                "sponsor",
+                "sponsor_caucus",
+                "presenter",
+                "presenter__caucus",
+                "window",
+            )
+            .prefetch_related(
+                "keywords",
+                "province_counts",
+                models.Prefetch(
+                    "responses",
+                    queryset=_responses().select_related("ministry").order_by("position"),
+                ),
+            )
+        )
+
+    def by_number(self, text):
+        """The petition a person means by a typed number, its own or its presentation
+        number ("E 4172", "441-01184"), or None."""
+        number = normalize_petition_number(text)
+        if not number:
+            return None
+        return (
+            self.filter(Q(number=number) | Q(presentation_number=number)).order_by("kind").first()
+        )
+
+    def search(self, text, *, ranked=False):
+        """Petitions whose text matches `text` (websearch syntax, English and French
+        stemming, accents ignored) or whose sponsor or presenter is the Member named.
+
+        `ranked` orders by relevance: Member matches first, then the text rank of the
+        RANK_CANDIDATES newest matches, then the rest by date."""
+        query = search_query(text)
+        member_ids = list(
+            Member.objects.matching(text).values_list("pk", flat=True)[:MAX_MEMBER_MATCHES]
+        )
+        by_member = Q(sponsor__in=member_ids) | Q(presenter__in=member_ids)
+        match = Q(pk__in=[])
+        if query is not None:
+            match |= Q(search_vector=query)
+        if member_ids:
+            match |= by_member
+        matches = self.filter(match)
+        if not ranked:
+            return matches
+        text_rank = Value(0.0)
+        if query is not None:
+            newest = matches.order_by(*NEWEST_FIRST).values("pk")[:RANK_CANDIDATES]
+            text_rank = Case(
+                When(pk__in=Subquery(newest), then=SearchRank(F("search_vector"), query)),
+                default=Value(0.0),
+            )
+        member_rank = Value(0.0)
+        if member_ids:
+            member_rank = Case(When(by_member, then=Value(1.0)), default=Value(0.0))
+        return matches.annotate(search_rank=member_rank + text_rank).order_by(
+            F("search_rank").desc(), *NEWEST_FIRST
+        )
+
+    def concerning_ministry(self, ministry):
+        """Petitions addressed to `ministry` or answered by it."""
+        addressed = Petition.objects.filter(ministry=ministry).values("pk")
+        answered = _responses().filter(ministry=ministry).values("petition_id")
+        return self.filter(pk__in=addressed.union(answered))
+
+    def responded(self):
+        return self.filter(Exists(_responses().filter(petition=OuterRef("pk"))))
+
+    def unresponded(self):
+        return self.exclude(Exists(_responses().filter(petition=OuterRef("pk"))))
+
+    def response_overdue(self, today=None):
+        """Presented petitions with no response tabled within 45 days of presentation:
+        answered late, or still unanswered after the due date."""
+        today = today or timezone.localdate()
+        in_time = _responses().filter(
+            petition=OuterRef("pk"),
+            tabled_on__lte=OuterRef("presented_on") + datetime.timedelta(days=RESPONSE_DAYS),
+        )
+        return self.filter(presented_on__lt=today - datetime.timedelta(days=RESPONSE_DAYS)).exclude(
+            Exists(in_time)
+        )
+
+    def response_in_time(self, today=None):
+        """Presented petitions answered within 45 days, or not yet due."""
+        today = today or timezone.localdate()
+        return self.filter(presented_on__isnull=False).exclude(
+            pk__in=self.model.objects.response_overdue(today).values("pk")
+        )
+
+    def with_first_response_on(self):
+        first = _responses().filter(petition=OuterRef("pk"), tabled_on__isnull=False)
+        return self.annotate(
+            first_response_on=Subquery(first.order_by("tabled_on").values("tabled_on")[:1])
+        )
+
+    def sorted_by(self, sort):
+        """Order by one of the list's sorts (relevance is search(ranked=True))."""
+        if sort == "oldest":
+            return self.order_by(*OLDEST_FIRST)
+        if sort == "signatures":
+            return self.order_by(F("signature_count").desc(nulls_last=True), *NEWEST_FIRST)
+        if sort == "response_time":
+            return (
+                self.with_first_response_on()
+                .annotate(response_days=DaysBetween(F("first_response_on"), F("presented_on")))
+                .order_by(F("response_days").asc(nulls_last=True), *NEWEST_FIRST)
+            )
+        return self.order_by(*NEWEST_FIRST)
+
+    def recently_answered(self):
+        """Petitions by the date of their latest response, newest first."""
+        latest = _responses().filter(petition=OuterRef("pk"), tabled_on__isnull=False)
+        return (
+            self.filter(Exists(latest))
+            .annotate(
+                last_response_on=Subquery(latest.order_by("-tabled_on").values("tabled_on")[:1])
+            )
+            .order_by(F("last_response_on").desc(), "-pk")
+        )
+
+    def closing_soon(self):
+        """Petitions open for signature, the soonest to close first."""
+        return self.open().order_by("window__closes_at", "pk")
+
+    def headline_counts(self):
+        """Figures for the home page, in one query."""
+        now = timezone.now()
+        return self.aggregate(
+            petition_count=Count("pk"),
+            open_count=Count("pk", filter=status_filter(Status.OPEN, now)),
+            responded_count=Count(
+                "pk", filter=Q(Exists(_responses().filter(petition=OuterRef("pk"))))
+            ),
+            signature_total=Coalesce(Sum("signature_count"), 0),
+        )
+
+
+# The date a petition last moved: presented, or else opened for signature.
+ACTIVITY_ON = Coalesce("presented_on", TruncDate("window__opens_at"))
+NEWEST_FIRST = (ACTIVITY_ON.desc(nulls_last=True), F("pk").desc())
+OLDEST_FIRST = (ACTIVITY_ON.asc(nulls_last=True), F("pk").asc())
 
 
 class Petition(models.Model):

@@ -1,0 +1,212 @@
+"""The one filter of the petition list, shared by the page, the CSV/JSON exports, the API
+and the Atom feeds: the same query string means the same petitions everywhere.
+
+Values that name things are stable codes: session "441", topic/keyword/ministry/caucus
+slugs, a Member's slug, a two-letter province code, a Status value."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models import (
+    Caucus,
+    Keyword,
+    Kind,
+    Member,
+    Ministry,
+    ParliamentarySession,
+    Province,
+    Status,
+    Topic,
+    normalize_petition_number,
+)
+
+MAX_QUERY_LENGTH = 300
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+# The signature count column is a 32-bit integer.
+MAX_SIGNATURES = 2**31 - 1
+
+
+class Sort(models.TextChoices):
+    NEWEST = "newest", _("Newest first")
+    OLDEST = "oldest", _("Oldest first")
+    SIGNATURES = "signatures", _("Most signatures")
+    RELEVANCE = "relevance", _("Best match")
+    RESPONSE_TIME = "response_time", _("Fastest response")
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class PetitionNumberField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        number = normalize_petition_number(value)
+        if not number:
+            raise forms.ValidationError(
+                _("Enter a petition number like e-4172 or 441-00264."), code="invalid"
+            )
+        return number
+
+
+class PetitionNumberFilter(django_filters.CharFilter):
+    field_class = PetitionNumberField
+
+
+def session_choices():
+    return [(session.code, str(session)) for session in ParliamentarySession.objects.all()]
+
+
+def _slug_filter(model, label, field_name, **extra):
+    return django_filters.ModelChoiceFilter(
+        queryset=model.objects.all(),
+        to_field_name="slug",
+        field_name=field_name,
+        label=label,
+        **extra,
+    )
+
+
+def _start_of(day):
+    """The first moment of `day` on Ottawa's clock, where the House's dates are."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class PetitionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_nothing",
+        label=_("Words, a petition number or an MP"),
+        max_length=MAX_QUERY_LENGTH,
+    )
+    number = PetitionNumberFilter(method="filter_number", label=_("Petition number"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, method="filter_status", label=_("Status")
+    )
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
+    session = django_filters.ChoiceFilter(
+        choices=session_choices, method="filter_session", label=_("Parliament and session")
+    )
+    topic = _slug_filter(Topic, _("Topic"), "topic")
+    keyword = _slug_filter(Keyword, _("Keyword"), "keywords")
+    ministry = _slug_filter(
+        Ministry, _("Ministry (addressed or responding)"), "ministry", method="filter_ministry"
+    )
+    sponsor = _slug_filter(Member, _("Sponsoring MP"), "sponsor")
+    presenter = _slug_filter(Member, _("Presenting MP"), "presenter")
+    caucus = _slug_filter(Caucus, _("Sponsor's party"), "sponsor_caucus")
+    province = django_filters.ChoiceFilter(
+        choices=Province.choices, field_name="petitioner_province", label=_("Petitioner's province")
+    )
+    opened_after = django_filters.DateFilter(
+        method="filter_opened_after", label=_("Opened on or after")
+    )
+    opened_before = django_filters.DateFilter(
+        method="filter_opened_before", label=_("Opened on or before")
+    )
+    presented_after = django_filters.DateFilter(
+        field_name="presented_on", lookup_expr="gte", label=_("Presented on or after")
+    )
+    presented_before = django_filters.DateFilter(
+        field_name="presented_on", lookup_expr="lte", label=_("Presented on or before")
+    )
+    responded = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_responded", label=_("Government response")
+    )
+    response_overdue = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_response_overdue",
+        label=_("No response within 45 days"),
+    )
+    min_signatures = IntegerFilter(
+        field_name="signature_count",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_SIGNATURES,
+        label=_("At least signatures"),
+    )
+    max_signatures = IntegerFilter(
+        field_name="signature_count",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_SIGNATURES,
+        label=_("At most signatures"),
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=Sort.choices, method="filter_nothing", label=_("Sort"), empty_label=None
+    )
+    # Read by whoever paginates (page, API); validated here so every face refuses the
+    # same bad values.
+    page = IntegerFilter(
+        method="filter_nothing", min_value=1, max_value=MAX_SIGNATURES, label=_("Page")
+    )
+    page_size = IntegerFilter(
+        method="filter_nothing", min_value=1, max_value=MAX_PAGE_SIZE, label=_("Per page")
+    )
+
+    # Searching and sorting come last, over everything the other filters kept.
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        text = self.form.cleaned_data.get("q")
+        sort = self.sort_value
+        if text:
+            queryset = queryset.search(text, ranked=sort == Sort.RELEVANCE)
+            if sort == Sort.RELEVANCE:
+                return queryset
+        return queryset.sorted_by(sort)
+
+    @property
+    def sort_value(self):
+        """The sort in force: as asked, else relevance when searching, else newest."""
+        cleaned = getattr(self.form, "cleaned_data", {})
+        sort = cleaned.get("sort")
+        if sort == Sort.RELEVANCE and not cleaned.get("q"):
+            return Sort.NEWEST
+        return sort or (Sort.RELEVANCE if cleaned.get("q") else Sort.NEWEST)
+
+    @property
+    def page_size_value(self):
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return cleaned.get("page_size") or DEFAULT_PAGE_SIZE
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_number(self, queryset, name, value):
+        return queryset.filter(Q(number=value) | Q(presentation_number=value))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.in_status(*value)
+
+    def filter_session(self, queryset, name, value):
+        return queryset.filter(session__parliament=int(value[:-1]), session__session=int(value[-1]))
+
+    def filter_ministry(self, queryset, name, value):
+        return queryset.concerning_ministry(value)
+
+    def filter_opened_after(self, queryset, name, value):
+        return queryset.filter(window__opens_at__gte=_start_of(value))
+
+    def filter_opened_before(self, queryset, name, value):
+        if value == datetime.date.max:
+            return queryset
+        return queryset.filter(window__opens_at__lt=_start_of(value + datetime.timedelta(days=1)))
+
+    def filter_responded(self, queryset, name, value):
+        return queryset.responded() if value == "yes" else queryset.unresponded()
+
+    def filter_response_overdue(self, queryset, name, value):
+        if value == "yes":
+            return queryset.response_overdue()
+        return queryset.response_in_time()
