@@ -32,14 +32,16 @@ def test_the_embedded_server_keeps_its_data_and_stops_when_the_process_exits(tmp
     write = (
         "import psycopg; from petitions_site.database import embedded_database_url as url\n"
         "with psycopg.connect(url(), autocommit=True) as c:\n"
-        "    c.execute('CREATE TABLE kept (word text)'); c.execute(\"INSERT INTO kept VALUES ('pétition')\")\n"
+        "    c.execute('CREATE TABLE kept (word text)')\n"
+        "    c.execute(\"INSERT INTO kept VALUES ('pétition')\")\n"
     )
     assert run_python(write, data_dir).returncode == 0
     assert not (data_dir / "postmaster.pid").exists(), "the server should stop with the process"
 
     read = (
         "import psycopg; from petitions_site.database import embedded_database_url as url\n"
-        "with psycopg.connect(url()) as c: print(c.execute('SELECT word FROM kept').fetchone()[0])\n"
+        "with psycopg.connect(url()) as c:\n"
+        "    print(c.execute('SELECT word FROM kept').fetchone()[0])\n"
     )
     result = run_python(read, data_dir)
     assert result.stdout.strip() == "pétition", result.stderr
