@@ -11,8 +11,10 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from petitions.house.dates import format_house_date
 from petitions.models import (
     Caucus,
     Keyword,
@@ -25,6 +27,9 @@ from petitions.models import (
     Topic,
     normalize_petition_number,
 )
+
+# Not filters but how the results are shown; left out of the active filters.
+PRESENTATION_PARAMETERS = {"sort", "page", "page_size"}
 
 MAX_QUERY_LENGTH = 300
 DEFAULT_PAGE_SIZE = 20
@@ -65,8 +70,33 @@ class PetitionNumberFilter(django_filters.CharFilter):
     field_class = PetitionNumberField
 
 
+def _ordinal(number, language):
+    if language == "fr":
+        # Both "législature" and "session" are feminine.
+        return "1re" if number == 1 else f"{number}e"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{'th' if 10 <= number % 100 <= 20 else suffix}"
+
+
+def session_label(session):
+    """ "44th Parliament, 1st Session" / "44e législature, 1re session"."""
+    if session is None:
+        return ""
+    language = "fr" if get_language() == "fr" else "en"
+    parliament = _ordinal(session.parliament, language)
+    number = _ordinal(session.session, language)
+    if language == "fr":
+        return f"{parliament} législature, {number} session"
+    return f"{parliament} Parliament, {number} Session"
+
+
 def session_choices():
-    return [(session.code, str(session)) for session in ParliamentarySession.objects.all()]
+    return [
+        (session.code, session_label(session)) for session in ParliamentarySession.objects.all()
+    ]
+
+
+ANY = _("Any")
 
 
 def _slug_filter(model, label, field_name, **extra):
@@ -75,8 +105,15 @@ def _slug_filter(model, label, field_name, **extra):
         to_field_name="slug",
         field_name=field_name,
         label=label,
+        empty_label=ANY,
         **extra,
     )
+
+
+def _date_filter(label, **extra):
+    # ISO dates whatever the page's language, as <input type="date"> sends them.
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return django_filters.DateFilter(label=label, widget=widget, **extra)
 
 
 def _start_of(day):
@@ -92,11 +129,17 @@ class PetitionFilter(django_filters.FilterSet):
     )
     number = PetitionNumberFilter(method="filter_number", label=_("Petition number"))
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, method="filter_status", label=_("Status")
+        choices=Status.choices,
+        method="filter_status",
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
     )
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"), empty_label=ANY)
     session = django_filters.ChoiceFilter(
-        choices=session_choices, method="filter_session", label=_("Parliament and session")
+        choices=session_choices,
+        method="filter_session",
+        label=_("Parliament and session"),
+        empty_label=ANY,
     )
     topic = _slug_filter(Topic, _("Topic"), "topic")
     keyword = _slug_filter(Keyword, _("Keyword"), "keywords")
@@ -107,27 +150,30 @@ class PetitionFilter(django_filters.FilterSet):
     presenter = _slug_filter(Member, _("Presenting MP"), "presenter")
     caucus = _slug_filter(Caucus, _("Sponsor's party"), "sponsor_caucus")
     province = django_filters.ChoiceFilter(
-        choices=Province.choices, field_name="petitioner_province", label=_("Petitioner's province")
+        choices=Province.choices,
+        field_name="petitioner_province",
+        label=_("Petitioner's province"),
+        empty_label=ANY,
     )
-    opened_after = django_filters.DateFilter(
-        method="filter_opened_after", label=_("Opened on or after")
+    opened_after = _date_filter(_("Opened on or after"), method="filter_opened_after")
+    opened_before = _date_filter(_("Opened on or before"), method="filter_opened_before")
+    presented_after = _date_filter(
+        _("Presented on or after"), field_name="presented_on", lookup_expr="gte"
     )
-    opened_before = django_filters.DateFilter(
-        method="filter_opened_before", label=_("Opened on or before")
-    )
-    presented_after = django_filters.DateFilter(
-        field_name="presented_on", lookup_expr="gte", label=_("Presented on or after")
-    )
-    presented_before = django_filters.DateFilter(
-        field_name="presented_on", lookup_expr="lte", label=_("Presented on or before")
+    presented_before = _date_filter(
+        _("Presented on or before"), field_name="presented_on", lookup_expr="lte"
     )
     responded = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_responded", label=_("Government response")
+        choices=YES_NO,
+        method="filter_responded",
+        label=_("Government response tabled"),
+        empty_label=ANY,
     )
     response_overdue = django_filters.ChoiceFilter(
         choices=YES_NO,
         method="filter_response_overdue",
         label=_("No response within 45 days"),
+        empty_label=ANY,
     )
     min_signatures = IntegerFilter(
         field_name="signature_count",
@@ -210,3 +256,50 @@ class PetitionFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.response_overdue()
         return queryset.response_in_time()
+
+    def active_filters(self):
+        """Each filter in force, as the page lists it: its label, the value in words,
+        and the query string that removes it (one value at a time for a list)."""
+        if not self.is_valid():
+            return []
+        active = []
+        for name, value in self.form.cleaned_data.items():
+            if name in PRESENTATION_PARAMETERS or value in (None, "", [], ()):
+                continue
+            label = self.filters[name].label
+            values = value if isinstance(value, list) else [value]
+            for item in values:
+                active.append(
+                    {
+                        "name": name,
+                        "label": label,
+                        "value": self._describe(name, item),
+                        "remove_query": self._query_without(name, item, many=len(values) > 1),
+                    }
+                )
+        return active
+
+    def _describe(self, name, value):
+        if isinstance(value, datetime.date):
+            return format_house_date(value, "fr" if get_language() == "fr" else "en")
+        if isinstance(value, Member):
+            return value.name
+        if isinstance(value, Ministry):
+            return value.title
+        if hasattr(value, "name"):
+            return value.name
+        choices = getattr(self.form.fields[name], "choices", None)
+        if choices:
+            return dict(choices).get(value, value)
+        return str(value)
+
+    def _query_without(self, name, value, many):
+        query = self.data.copy()
+        query.pop("page", None)
+        if many:
+            kept = [item for item in query.getlist(name) if item != value]
+            query.setlist(name, kept)
+        else:
+            query.pop(name, None)
+        encoded = query.urlencode()
+        return f"?{encoded}" if encoded else "?"

@@ -577,6 +577,18 @@ class PetitionQuerySet(models.QuerySet):
             F("search_rank").desc(), *NEWEST_FIRST
         )
 
+    def sponsored_by(self, member):
+        return self.filter(sponsor=member)
+
+    def presented_by(self, member):
+        return self.filter(presenter=member)
+
+    def addressed_to(self, ministry):
+        return self.filter(ministry=ministry)
+
+    def answered_by(self, ministry):
+        return self.filter(Exists(_responses().filter(petition=OuterRef("pk"), ministry=ministry)))
+
     def concerning_ministry(self, ministry):
         """Petitions addressed to `ministry` or answered by it."""
         addressed = Petition.objects.filter(ministry=ministry).values("pk")

@@ -1,8 +1,14 @@
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
+from petitions.filters import PetitionFilter
 from petitions.models import Member, Ministry, Petition
+
+HOME_LIST_LENGTH = 8
+MEMBER_PAGE_SIZE = 50
+RELATED_LIST_LENGTH = 20
 
 
 def healthz(request):
@@ -16,29 +22,72 @@ def healthz(request):
 
 
 def home(request):
-    return HttpResponse(f"{Petition.objects.count()} petitions")
+    petitions = Petition.objects.for_listing()
+    context = {
+        "closing_soon": petitions.closing_soon()[:HOME_LIST_LENGTH],
+        "recently_answered": petitions.recently_answered()[:HOME_LIST_LENGTH],
+        "counts": Petition.objects.headline_counts(),
+    }
+    return render(request, "petitions/home.html", context)
 
 
 def petition_list(request):
-    return HttpResponse(", ".join(Petition.objects.values_list("number", flat=True)[:100]))
+    # A petition number typed in the search box goes straight to that petition.
+    if (petition := Petition.objects.by_number(request.GET.get("q", ""))) is not None:
+        return redirect(petition)
+    petition_filter = PetitionFilter(
+        request.GET, queryset=Petition.objects.for_listing(), request=request
+    )
+    page = None
+    if petition_filter.is_valid():
+        paginator = Paginator(petition_filter.qs, petition_filter.page_size_value)
+        page = paginator.get_page(request.GET.get("page"))
+    context = {"filter": petition_filter, "page": page}
+    status = 200 if page is not None else 400
+    return render(request, "petitions/petition_list.html", context, status=status)
 
 
 def petition_detail(request, number):
-    petition = get_object_or_404(Petition, number=number)
-    return HttpResponse(str(petition))
+    petition = Petition.objects.for_detail().filter(number=number).first()
+    if petition is None:
+        # A presentation number, or a number typed another way, finds its petition.
+        if (other := Petition.objects.by_number(number)) is not None:
+            return redirect(other, permanent=True)
+        raise Http404
+    return render(request, "petitions/petition_detail.html", {"petition": petition})
 
 
 def member_list(request):
-    return HttpResponse(", ".join(str(m) for m in Member.objects.all()[:100]))
+    text = request.GET.get("q", "").strip()[:200]
+    members = Member.objects.with_petition_counts()
+    if text:
+        members = members.matching(text)
+    page = Paginator(members, MEMBER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/member_list.html", {"page": page, "q": text})
 
 
 def member_detail(request, slug):
-    return HttpResponse(str(get_object_or_404(Member, slug=slug)))
+    member = get_object_or_404(Member.objects.with_petition_counts(), slug=slug)
+    petitions = Petition.objects.for_listing()
+    context = {
+        "member": member,
+        "sponsored": petitions.sponsored_by(member).sorted_by("newest")[:RELATED_LIST_LENGTH],
+        "presented": petitions.presented_by(member).sorted_by("newest")[:RELATED_LIST_LENGTH],
+    }
+    return render(request, "petitions/member_detail.html", context)
 
 
 def ministry_list(request):
-    return HttpResponse(", ".join(str(m) for m in Ministry.objects.all()[:100]))
+    ministries = Ministry.objects.with_response_times()
+    return render(request, "petitions/ministry_list.html", {"ministries": ministries})
 
 
 def ministry_detail(request, slug):
-    return HttpResponse(str(get_object_or_404(Ministry, slug=slug)))
+    ministry = get_object_or_404(Ministry.objects.with_response_times(), slug=slug)
+    petitions = Petition.objects.for_listing().with_first_response_on()
+    context = {
+        "ministry": ministry,
+        "addressed": petitions.addressed_to(ministry).sorted_by("newest")[:RELATED_LIST_LENGTH],
+        "answered": petitions.answered_by(ministry).sorted_by("newest")[:RELATED_LIST_LENGTH],
+    }
+    return render(request, "petitions/ministry_detail.html", context)

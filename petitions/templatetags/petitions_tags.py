@@ -1,0 +1,230 @@
+"""Template filters and tags for the public pages: House dates, text in the page's
+language, the prayer's numbered requests, query strings and the language switch.
+None of them runs a query."""
+
+import re
+from dataclasses import dataclass
+
+from django import template
+from django.conf import settings
+from django.urls import Resolver404, resolve, translate_url
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from petitions.filters import session_label
+from petitions.house.dates import format_house_date, format_house_datetime
+from petitions.models import Status
+
+register = template.Library()
+
+# "1. Direct the RCMP…", "1- End pandemic mandates…", "2) Protect…"
+NUMBERED_REQUEST = re.compile(r"^\s*(\d{1,2})\s*[.)\-–]\s*(.+)$")
+
+
+def _language():
+    return "fr" if (get_language() or "").startswith("fr") else "en"
+
+
+@register.filter
+def house_date(value):
+    """ "March 20, 2023" / "20 mars 2023"."""
+    return format_house_date(value, _language())
+
+
+@register.filter
+def house_datetime(value):
+    """ "November 16, 2022, at 2:23 p.m. (EDT)" / "16 novembre 2022 à 14 h 23 (HAE)"."""
+    return format_house_datetime(value, _language())
+
+
+@dataclass
+class LocalizedText:
+    text: str
+    language: str
+    # True when the page's language has no text and the other language's is shown.
+    is_fallback: bool
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def lines(self):
+        return [line.strip() for line in self.text.splitlines() if line.strip()]
+
+
+@register.simple_tag
+def localized(obj, field):
+    """`obj.<field>_en` or `_fr` in the page's language, else the other one, saying which."""
+    language = _language()
+    other = "en" if language == "fr" else "fr"
+    text = getattr(obj, f"{field}_{language}", "") or ""
+    if text.strip():
+        return LocalizedText(text, language, False)
+    text = getattr(obj, f"{field}_{other}", "") or ""
+    return LocalizedText(text, other, bool(text.strip()))
+
+
+@register.filter
+def prayer_parts(text):
+    """The prayer as the House prints it: an opening line, numbered requests, and any
+    closing text."""
+    opening, requests, closing = [], [], []
+    for line in str(text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        match = NUMBERED_REQUEST.match(line)
+        if match:
+            requests.append(match[2])
+        elif requests:
+            closing.append(line)
+        else:
+            opening.append(line)
+    return {"opening": opening, "requests": requests, "closing": closing}
+
+
+@register.filter
+def summary(text, words=36):
+    """A petition's gist for a list: its first request, else its prayer, shortened."""
+    parts = prayer_parts(text)
+    gist = parts["requests"][0] if parts["requests"] else " ".join(parts["opening"])
+    tokens = gist.split()
+    if len(tokens) > int(words):
+        return " ".join(tokens[: int(words)]) + "…"
+    return gist
+
+
+@register.filter
+def bar_width(count, largest):
+    """A bar's length in percent of the largest, at least 1 so that a count shows."""
+    if not count or not largest:
+        return 0
+    return max(1, round(100 * count / largest))
+
+
+@register.filter
+def percent(share):
+    if share is None:
+        return ""
+    return round(100 * share)
+
+
+@register.filter
+def days_until(moment):
+    """Whole days from now until `moment` (0 on the last day)."""
+    if moment is None:
+        return None
+    return max(0, (moment - timezone.now()).days)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with `changes`; a value of None or "" drops the key.
+    The page number is dropped unless given, since a new filter starts at page 1."""
+    query = context["request"].GET.copy()
+    if "page" not in changes:
+        query.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def alternate_urls(context):
+    """The current page in each language, for the switch and hreflang links."""
+    request = context.get("request")
+    if request is None:
+        return []
+    path = request.get_full_path()
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": translate_url(path, code),
+            "absolute_url": settings.SITE_URL.rstrip("/") + translate_url(path, code),
+            "is_current": code == _language(),
+        }
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    request = context.get("request")
+    if request is None:
+        return ""
+    return settings.SITE_URL.rstrip("/") + request.get_full_path()
+
+
+@register.simple_tag
+def site_path(path):
+    """`path` in the page's language where the site has it (e.g. /fr/stats/), else as is,
+    for pages whose URL names live elsewhere."""
+    if _language() == "fr":
+        french = f"/fr/{path.lstrip('/')}"
+        try:
+            resolve(french)
+        except Resolver404:
+            return path
+        return french
+    return path
+
+
+@register.filter
+def status_label(value):
+    """A Status value in words, in the page's language."""
+    try:
+        return Status(value).label
+    except ValueError:
+        return ""
+
+
+@register.filter
+def response_deadline(petition):
+    """Whether the 45-day deadline for a response was met: a dict with `state` (met,
+    late, overdue, pending) and `days` (days late, or days left), or None before
+    presentation. Reads the annotation `first_response_on`."""
+    due_on = petition.response_due_on
+    if due_on is None:
+        return None
+    answered_on = getattr(petition, "first_response_on", None)
+    if answered_on is not None:
+        late = (answered_on - due_on).days
+        return {"state": "late" if late > 0 else "met", "days": max(late, 0)}
+    if petition.current_status() == Status.RESPONDED:
+        # Answered, but the House's record gives no date for it.
+        return {"state": "undated", "days": 0}
+    today = timezone.localdate()
+    if today > due_on:
+        return {"state": "overdue", "days": (today - due_on).days}
+    return {"state": "pending", "days": (due_on - today).days}
+
+
+@register.filter
+def signature_table(petition):
+    """Rows (province, count, bar width) from the prefetched counts, and the total."""
+    counts = list(petition.province_counts.all())
+    largest = max((row.signature_count for row in counts), default=0)
+    rows = [
+        {
+            "province": row.get_province_display(),
+            "code": row.province,
+            "count": row.signature_count,
+            "width": bar_width(row.signature_count, largest),
+        }
+        for row in counts
+    ]
+    total = petition.signature_count
+    if total is None and rows:
+        total = sum(row["count"] for row in rows)
+    return {"rows": rows, "total": total}
+
+
+@register.filter
+def session_name(session):
+    """ "44th Parliament, 1st Session" / "44e législature, 1re session"."""
+    return session_label(session)
