@@ -1,0 +1,167 @@
+"""Full-text search in English and French, accents ignored, phrases and exclusions; a
+typed petition number goes to the petition; an MP's name finds their petitions."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from petitions.models import Member, Petition
+from tests.factories import MemberFactory, PaperPetitionFactory, PetitionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request to /fr/ leaves French active in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
+
+
+def found(text, **options):
+    return sorted(petition.number for petition in Petition.objects.search(text, **options))
+
+
+def test_english_words_match_other_forms_of_the_same_word():
+    PetitionFactory(number="e-1", prayer_en="We call upon the RCMP to investigate these stations.")
+    PetitionFactory(number="e-2", prayer_en="We call for a national day of remembrance.")
+    assert found("investigation") == ["e-1"]
+    assert found("station") == ["e-1"]
+
+
+def test_french_words_match_with_french_stemming():
+    PetitionFactory(number="e-1", prayer_fr="Nous demandons de retirer les armoiries des édifices.")
+    PetitionFactory(number="e-2", prayer_fr="Nous demandons un congé parental prolongé.")
+    assert found("armoirie") == ["e-1"]
+    assert found("édifice") == ["e-1"]
+
+
+def test_accents_are_ignored_both_ways():
+    PetitionFactory(number="e-1", whereas_fr="Les pétitions électroniques sont signées en ligne.")
+    PetitionFactory(number="e-2", whereas_en="Paper ballots are reliable.")
+    assert found("electronique") == ["e-1"]
+    assert found("électroniques") == ["e-1"]
+    assert found("pétition") == ["e-1"]
+    assert found("petition") == ["e-1"]
+
+
+def test_a_quoted_phrase_needs_its_words_together_and_in_order():
+    PetitionFactory(number="e-1", prayer_en="Close the police stations in Toronto.")
+    PetitionFactory(number="e-2", prayer_en="The stations of the national police.")
+    assert found('"police stations"') == ["e-1"]
+    assert found("police stations") == ["e-1", "e-2"]
+
+
+def test_a_minus_word_leaves_out_petitions_that_contain_it():
+    PetitionFactory(number="e-1", prayer_en="Foreign police stations operated by China.")
+    PetitionFactory(number="e-2", prayer_en="Fund the Toronto police.")
+    assert found("police -china") == ["e-2"]
+
+
+def test_an_excluded_word_is_left_out_in_the_other_language_too():
+    PetitionFactory(
+        number="e-1",
+        prayer_en="Close the police stations.",
+        prayer_fr="Fermer les postes de police de la Chine.",
+    )
+    PetitionFactory(number="e-2", prayer_en="Fund the police.", prayer_fr="Financer la police.")
+    assert found("police -chine") == ["e-2"]
+
+
+def test_or_finds_either_word():
+    PetitionFactory(number="e-1", prayer_en="Extend maternity leave.")
+    PetitionFactory(number="e-2", prayer_en="Protect the police.")
+    PetitionFactory(number="e-3", prayer_en="Build housing.")
+    assert found("maternity or police") == ["e-1", "e-2"]
+
+
+def test_the_petitioners_name_and_the_number_are_searchable():
+    PetitionFactory(number="e-4172", petitioner_name="Tsz Lok Chan")
+    PetitionFactory(number="e-2", petitioner_name="Someone Else")
+    assert found("Chan") == ["e-4172"]
+
+
+@pytest.mark.parametrize("text", ['"', "-", "!!", "'", ":*", "&|", "the", "a -", '"unclosed', "()"])
+def test_odd_or_empty_text_finds_nothing_without_error(text):
+    PetitionFactory(number="e-1", prayer_en="Protect the police.")
+    assert found(text) in ([], ["e-1"])
+
+
+def test_a_member_name_with_a_typo_finds_the_petitions_they_sponsored_or_presented():
+    lantsman = MemberFactory(first_name="Melissa", last_name="Lantsman", riding="Thornhill")
+    PetitionFactory(number="e-1", sponsor=lantsman)
+    PetitionFactory(number="e-2", presenter=lantsman)
+    PetitionFactory(number="e-3", sponsor=MemberFactory(first_name="Jenny", last_name="Kwan"))
+    assert found("Lantsmann") == ["e-1", "e-2"]
+    assert found("Melissa Lantsman") == ["e-1", "e-2"]
+    assert found("Thornhill") == ["e-1", "e-2"]
+
+
+def test_an_ordinary_word_does_not_match_a_member_by_accident():
+    MemberFactory(first_name="John", last_name="Heath", riding="Humber River—Black Creek")
+    assert not Member.objects.matching("health").exists()
+    assert not Member.objects.matching("river pollution").exists()
+
+
+def test_relevance_puts_the_members_petitions_then_prayer_matches_first():
+    PetitionFactory(
+        number="e-1",
+        whereas_en="Housing costs are high.",
+        presented_on=datetime.date(2024, 1, 1),
+    )
+    PetitionFactory(
+        number="e-2",
+        prayer_en="Build housing now; housing for all.",
+        presented_on=datetime.date(2020, 1, 1),
+    )
+    ranked = [p.number for p in Petition.objects.search("housing", ranked=True)]
+    assert ranked == ["e-2", "e-1"]
+
+
+def test_searching_ranks_by_relevance_unless_another_sort_is_asked(client):
+    PetitionFactory(
+        number="e-1", whereas_en="Housing costs.", presented_on=datetime.date(2024, 1, 1)
+    )
+    PetitionFactory(
+        number="e-2", prayer_en="Housing, housing.", presented_on=datetime.date(2020, 1, 1)
+    )
+    url = reverse("petitions:petition_list")
+    assert [p.number for p in client.get(url, {"q": "housing"}).context["page"]] == ["e-2", "e-1"]
+    newest = client.get(url, {"q": "housing", "sort": "newest"}).context["page"]
+    assert [p.number for p in newest] == ["e-1", "e-2"]
+
+
+@pytest.mark.parametrize("typed", ["e-4172", "E-4172", "e4172", "E 4172", " e-4172 ", "441-01184"])
+def test_a_petition_number_in_the_search_box_goes_to_the_petition(client, typed):
+    PetitionFactory(number="e-4172", presentation_number="441-01184")
+    response = client.get(reverse("petitions:petition_list"), {"q": typed})
+    assert response.status_code == 302
+    assert response["Location"] == "/petitions/e-4172/"
+
+
+def test_a_paper_petition_number_in_the_search_box_goes_to_it(client):
+    PetitionFactory(number="e-1")
+    PaperPetitionFactory(number="441-00264")
+    response = client.get(reverse("petitions:petition_list"), {"q": "441-264"})
+    assert response["Location"] == "/petitions/441-00264/"
+
+
+def test_the_jump_keeps_the_french_pages_in_french(client):
+    PetitionFactory(number="e-4172")
+    response = client.get("/fr/petitions/", {"q": "e-4172"})
+    assert response["Location"] == "/fr/petitions/e-4172/"
+
+
+def test_an_unknown_number_shows_the_empty_list_instead_of_jumping(client):
+    response = client.get(reverse("petitions:petition_list"), {"q": "e-99999"})
+    assert response.status_code == 200
+    assert "No petition matches." in response.text
+
+
+def test_search_combines_with_the_other_filters(client):
+    PetitionFactory(number="e-1", prayer_en="Police funding.", petitioner_province="SK")
+    PetitionFactory(number="e-2", prayer_en="Police funding.", petitioner_province="ON")
+    page = client.get(reverse("petitions:petition_list"), {"q": "police", "province": "SK"})
+    assert [p.number for p in page.context["page"]] == ["e-1"]
