@@ -15,3 +15,5 @@ urlpatterns += i18n_patterns(
     path("", include("petitions.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "petitions_site.errors.server_error"
