@@ -1,0 +1,196 @@
+"""A petition's page shows every field the House's page shows, for an e-petition and a
+paper petition, in a fixed number of queries."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    GovernmentResponseFactory,
+    KeywordFactory,
+    PetitionFactory,
+    ProvinceSignatureCountFactory,
+    SignatureWindowFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(html):
+    """The page's visible text on one line, tags removed, for reading assertions."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_e_4172_shows_every_field_of_the_houses_page(client, sample_petitions):
+    response = client.get("/petitions/e-4172/")
+    assert response.status_code == 200
+    html = response.text
+    page = text_of(html)
+    assert "<title>Petition e-4172 (Public safety)" in html
+    assert "e-4172 (Public safety)" in page
+    assert "E-petition · 44th Parliament, 1st Session" in page
+    assert "Initiated by Tsz Lok Chan from Saskatoon, Saskatchewan" in page
+    assert "Original language of petition English" in page
+    assert "Petition to the Minister of Public Safety" in page
+    for whereas in (
+        "Chinese police operate three extrajudicial police stations in Toronto, Ontario;",
+        "some 230,000 Chinese citizens were persuaded to return to China",
+        "Extrajudicial police stations violate international law",
+        "threaten fundamental freedoms enjoyed on Canadian soil.",
+    ):
+        assert whereas in page
+    assert "We, the undersigned, citizens and residents of Canada, call upon the Minister" in page
+    requests = re.search(r'<div class="prayer" lang="en">.*?<ol>(.*?)</ol>', html, re.S)[1]
+    assert requests.count("<li>") == 3
+    assert "<li>Direct the RCMP and CSIS to investigate" in requests
+    assert "<li>Protect Canada’s sovereignty" in requests
+    assert "<li>Be proactive in protecting public safety" in requests
+    # The response.
+    assert "Response by the Minister of Public Safety" in page
+    assert "Signed by (Minister or Parliamentary Secretary) Pam Damoff, M.P." in page
+    assert "Tabled May 3, 2023" in page
+    assert "Our government is aware that some foreign governments" in page
+    assert "foreign influence transparency registry in Canada." in page
+    # The history, the House's dates and the 45-day rule.
+    assert "Open for signature November 16, 2022, at 2:23 p.m. (EDT)" in page
+    assert "Closed for signature January 15, 2023, at 2:23 p.m. (EDT)" in page
+    assert (
+        "Presented to the House of Commons Melissa Lantsman (Thornhill) "
+        "March 20, 2023 (Petition No. 441-01184)" in page
+    )
+    assert "Response due May 4, 2023 (45 days after presentation)" in page
+    assert "Met: the response was tabled within 45 days." in page
+    assert "Government response tabled May 3, 2023" in page
+    # The sponsor as at sponsorship.
+    assert "Sponsor Melissa Lantsman Riding Thornhill Caucus Conservative Caucus" in page
+    assert "Province Ontario" in page
+    assert 'href="/members/melissa-lantsman/"' in html
+    # The House's own pages.
+    assert 'href="https://www.ourcommons.ca/petitions/en/Petition/Details?Petition=e-4172"' in html
+    assert 'href="https://www.noscommunes.ca/petitions/fr/Petition/Details?Petition=e-4172"' in html
+
+
+def test_441_00264_shows_a_paper_petition_and_its_two_responses(client, sample_petitions):
+    response = client.get("/petitions/441-00264/")
+    assert response.status_code == 200
+    html = response.text
+    page = text_of(html)
+    assert "441-00264 (Health)" in page
+    assert "Paper petition · 44th Parliament, 1st Session" in page
+    assert "Original language of petition English" in page
+    assert "Petition to the Prime Minister" in page
+    assert "Charter of Rights and Freedoms" in page
+    assert "encouraged hatred and contempt" in page
+    assert "<li>End pandemic mandates on the members of our Public Service" in html
+    assert "<li>Lift border restrictions related to the pandemic" in html
+    assert "Response by the Minister of National Defence" in page
+    assert "Signed by (Minister or Parliamentary Secretary) Bryan May" in page
+    assert "Protecting the readiness of the Canadian Armed Forces" in page
+    assert "Response by the President of the Treasury Board" in page
+    assert "Signed by (Minister or Parliamentary Secretary) Greg" in page
+    assert page.index("National Defence") < page.index("Treasury Board")
+    assert "Certified" in page
+    assert "(Petition No. 441-00264)" in page
+    # A paper petition has no petitioner, window, sponsor or counts: nothing empty shows.
+    for absent in (
+        "Initiated by",
+        "Open for signature",
+        "Closed for signature",
+        "Sponsor",
+        "Signatures by province",
+        "Response due",
+    ):
+        assert absent not in page
+
+
+def test_signatures_show_the_total_and_a_bar_for_each_province(client, sample_petitions):
+    html = client.get("/petitions/e-4649/").text
+    page = text_of(html)
+    assert "283,835 validated signatures" in page
+    assert "Ontario 139,535" in page
+    assert "Nunavut 77" in page
+    assert html.count('<svg class="bar"') == 13
+    # Ontario has the most signatures: the longest bar.
+    assert '<rect width="100" height="8"/>' in html
+    assert "Foreign policy" in page and 'href="/petitions/?keyword=israel"' in html
+
+
+def test_a_petition_in_french_only_is_marked_as_such_on_the_english_page(client, sample_petitions):
+    html = client.get("/petitions/e-1961/").text
+    assert "This petition is published in French only." in html
+    assert '<div class="prayer" lang="fr">' in html
+
+
+def test_an_overdue_response_is_flagged_with_the_days_late(client):
+    presented = timezone.localdate() - datetime.timedelta(days=50)
+    PetitionFactory(number="e-1", presented_on=presented, presentation_number="441-00001")
+    page = text_of(client.get("/petitions/e-1/").text)
+    assert "Overdue by 5 days: no response yet." in page
+
+
+def test_a_late_response_is_flagged(client):
+    GovernmentResponseFactory(
+        petition__number="e-1",
+        petition__presented_on=datetime.date(2023, 1, 2),
+        tabled_on=datetime.date(2023, 2, 20),
+    )
+    page = text_of(client.get("/petitions/e-1/").text)
+    assert "Response due February 16, 2023" in page
+    assert "Missed: the response was tabled 4 days late." in page
+
+
+def test_an_open_petition_shows_its_window_and_no_presentation(client):
+    SignatureWindowFactory(petition__number="e-1")
+    page = text_of(client.get("/petitions/e-1/").text)
+    assert "Open for signature" in page
+    assert "Presented to the House of Commons" not in page
+
+
+def test_a_presentation_number_redirects_to_its_e_petition(client):
+    PetitionFactory(number="e-4172", presentation_number="441-01184")
+    response = client.get("/petitions/441-01184/")
+    assert response.status_code == 301
+    assert response["Location"] == "/petitions/e-4172/"
+
+
+def test_an_unknown_petition_is_a_404_page(client):
+    response = client.get("/petitions/e-99999/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert client.get("/petitions/not-a-number/").status_code == 404
+
+
+def test_the_number_of_queries_does_not_grow_with_responses_counts_or_keywords(
+    client, django_assert_num_queries
+):
+    def petition(number, responses, keywords):
+        window = SignatureWindowFactory(
+            petition__number=number,
+            petition__presented_on=datetime.date(2023, 1, 2),
+            petition__presentation_number=f"441-0000{number[-1]}",
+        )
+        for position in range(1, responses + 1):
+            GovernmentResponseFactory(
+                petition=window.petition, position=position, tabled_on=datetime.date(2023, 2, 1)
+            )
+        for province in ("AB", "BC", "MB", "NB", "NL", "NT", "NS", "NU", "ON", "PE", "QC")[
+            :keywords
+        ]:
+            ProvinceSignatureCountFactory(petition=window.petition, province=province)
+        window.petition.keywords.add(*KeywordFactory.create_batch(keywords))
+
+    petition("e-1", responses=1, keywords=1)
+    petition("e-2", responses=50, keywords=11)
+    with django_assert_num_queries(4):
+        client.get("/petitions/e-1/")
+    with django_assert_num_queries(4):
+        response = client.get("/petitions/e-2/")
+    assert response.text.count('class="response"') == 50
+
+
+def test_the_page_has_a_print_stylesheet_and_no_inline_style(client, sample_petitions):
+    html = client.get("/petitions/e-4172/").text
+    assert 'media="print"' in html
+    assert " style=" not in html and "<style" not in html and "<script" not in html

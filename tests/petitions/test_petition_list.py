@@ -1,0 +1,209 @@
+"""The petition list page: results, pagination, sorts, active filters, the empty state,
+bad parameters, query counts and the page's weight."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import (
+    CaucusFactory,
+    KeywordFactory,
+    MemberFactory,
+    MinistryFactory,
+    PetitionFactory,
+    SignatureWindowFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/petitions/"
+
+
+def numbers(response):
+    return [petition.number for petition in response.context["page"]]
+
+
+def many_petitions(count):
+    """Petitions with everything a row can show: topic, sponsor, caucus, ministry,
+    window, keywords, signatures."""
+    topic = TopicFactory()
+    ministry = MinistryFactory()
+    caucus = CaucusFactory()
+    keyword = KeywordFactory()
+    for n in range(count):
+        window = SignatureWindowFactory(
+            petition__number=f"e-{n + 1}",
+            petition__topic=topic,
+            petition__ministry=ministry,
+            petition__sponsor=MemberFactory(),
+            petition__sponsor_caucus=caucus,
+            petition__signature_count=n * 10,
+            petition__presented_on=datetime.date(2023, 1, 1) + datetime.timedelta(days=n),
+            petition__prayer_en="We call upon the Government to:\n1. Act now.",
+        )
+        window.petition.keywords.add(keyword)
+
+
+def test_the_list_shows_each_petition_with_its_number_topic_gist_and_status(client):
+    PetitionFactory(
+        number="e-4172",
+        topic=TopicFactory(),
+        prayer_en="We call upon the Minister to:\n1. Direct the RCMP to investigate.",
+        signature_count=1234,
+        sponsor=MemberFactory(first_name="Melissa", last_name="Lantsman"),
+    )
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.text
+    assert '<a href="/petitions/e-4172/">e-4172</a>' in html
+    assert "Public safety" in html
+    assert "Direct the RCMP to investigate." in html
+    assert "Closed for signature" in html
+    assert "1,234 signatures" in html
+    assert "Sponsor: Melissa Lantsman" in html
+    assert "1 petition" in html
+
+
+def test_pages_hold_page_size_petitions_with_the_total_count(client):
+    many_petitions(5)
+    first = client.get(URL, {"page_size": 2})
+    assert numbers(first) == ["e-5", "e-4"]
+    assert "5 petitions" in first.text
+    assert "Page 1 of 3" in first.text
+    assert 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    last = client.get(URL, {"page_size": 2, "page": 3})
+    assert numbers(last) == ["e-1"]
+    assert 'rel="prev"' in last.text and 'rel="next"' not in last.text
+
+
+def test_a_page_past_the_end_shows_the_last_page(client):
+    many_petitions(3)
+    response = client.get(URL, {"page_size": 2, "page": 99})
+    assert response.status_code == 200
+    assert numbers(response) == ["e-1"]
+
+
+def test_pagination_links_keep_the_filters(client):
+    many_petitions(3)
+    response = client.get(URL, {"page_size": 1, "topic": "public-safety"})
+    assert "?page_size=1&amp;topic=public-safety&amp;page=2" in response.text
+
+
+def test_sort_links_offer_each_sort_and_mark_the_current_one(client):
+    many_petitions(2)
+    response = client.get(URL, {"sort": "signatures"})
+    assert numbers(response) == ["e-2", "e-1"]
+    assert '<span aria-current="true">Most signatures</span>' in response.text
+    assert "?sort=oldest" in response.text
+    assert "?sort=response_time" in response.text
+    # Relevance means something only when searching.
+    assert "sort=relevance" not in response.text
+    searching = client.get(URL, {"q": "act"}).text
+    assert '<span aria-current="true">Best match</span>' in searching
+    assert "?q=act&amp;sort=newest" in searching
+
+
+def test_each_active_filter_can_be_removed_alone(client):
+    many_petitions(2)
+    response = client.get(URL, {"topic": "public-safety", "min_signatures": "5"})
+    html = response.text
+    assert "Topic: Public safety" in html
+    assert "At least signatures: 5" in html
+    assert 'href="/petitions/?min_signatures=5"' in html
+    assert 'href="/petitions/?topic=public-safety"' in html
+    assert "Clear all" in html
+
+
+def test_the_form_keeps_the_chosen_values(client):
+    many_petitions(1)
+    html = client.get(URL, {"topic": "public-safety", "q": "act", "status": "closed"}).text
+    assert '<option value="public-safety" selected>' in html
+    assert 'value="act"' in html
+    assert re.search(r'<input type="checkbox" name="status" value="closed"[^>]* checked', html)
+
+
+def test_filters_without_a_field_in_the_form_stay_as_hidden_values(client):
+    member = MemberFactory(first_name="Jenny", last_name="Kwan")
+    PetitionFactory(sponsor=member)
+    html = client.get(URL, {"sponsor": "jenny-kwan"}).text
+    assert '<input type="hidden" name="sponsor" value="jenny-kwan">' in html
+    assert "Sponsoring MP: Jenny Kwan" in html
+
+
+def test_no_match_shows_what_to_do_next(client):
+    PetitionFactory(prayer_en="Protect the police.")
+    response = client.get(URL, {"q": "zebra"})
+    assert response.status_code == 200
+    assert "No petition matches." in response.text
+    assert "Check the spelling" in response.text
+    assert "Browse every petition" in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "bogus"},
+        {"opened_after": "last tuesday"},
+        {"page": "two"},
+        {"page_size": "0"},
+        {"topic": "no-such-topic"},
+        {"min_signatures": "99999999999999999999"},
+        {"q": "x" * 10_000},
+    ],
+)
+def test_a_bad_parameter_shows_the_error_and_answers_400(client, query):
+    PetitionFactory()
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    assert "Some values could not be used" in response.text
+    assert "Correct the values above" in response.text
+
+
+def test_the_number_of_queries_does_not_grow_with_the_page_size(client, django_assert_num_queries):
+    many_petitions(60)
+    with django_assert_num_queries(6):
+        small = client.get(URL, {"page_size": 10})
+    with django_assert_num_queries(6):
+        large = client.get(URL, {"page_size": 60})
+    assert len(numbers(small)) == 10
+    assert len(numbers(large)) == 60
+
+
+def test_searching_and_filtering_add_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    many_petitions(60)
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            URL,
+            {
+                "q": "act",
+                "topic": "public-safety",
+                "ministry": "minister-of-public-safety",
+                "caucus": "conservative",
+                "page_size": 50,
+            },
+        )
+    assert len(numbers(response)) == 50
+
+
+def test_the_page_has_no_inline_script_or_style_and_loads_nothing_from_elsewhere(client):
+    many_petitions(3)
+    html = client.get(URL).text
+    assert "<script" not in html
+    assert "<style" not in html
+    assert " style=" not in html
+    for address in re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', html):
+        assert address.startswith("/") or address.startswith(settings.SITE_URL), address
+
+
+def test_a_full_page_weighs_at_most_60_kb_with_its_stylesheets(client):
+    many_petitions(20)
+    html = client.get(URL, {"q": "act"}).content
+    css = sum(path.stat().st_size for path in Path(settings.BASE_DIR, "static").rglob("*.css"))
+    js = sum(path.stat().st_size for path in Path(settings.BASE_DIR, "static").rglob("*.js"))
+    assert len(html) + css + js <= 60 * 1024
