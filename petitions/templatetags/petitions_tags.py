@@ -111,10 +111,10 @@ def percent(share):
 
 @register.filter
 def days_until(moment):
-    """Whole days from now until `moment` (0 on the last day)."""
+    """Calendar days on Ottawa's clock from today until `moment` (0 on the last day)."""
     if moment is None:
         return None
-    return max(0, (moment - timezone.now()).days)
+    return max(0, (timezone.localdate(moment) - timezone.localdate()).days)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,100 @@
+"""The home page: open petitions with the days left, the latest responses, the search
+box and headline counts."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    GovernmentResponseFactory,
+    MemberFactory,
+    PetitionFactory,
+    SignatureWindowFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def open_petition(number, closes_in_days, **fields):
+    now = timezone.now()
+    return SignatureWindowFactory(
+        petition__number=number,
+        opens_at=now - datetime.timedelta(days=30),
+        closes_at=now + datetime.timedelta(days=closes_in_days, hours=1),
+        **{f"petition__{key}": value for key, value in fields.items()},
+    ).petition
+
+
+def test_open_petitions_are_listed_soonest_to_close_first_with_days_left(client):
+    open_petition("e-1", 20)
+    open_petition("e-2", 3)
+    SignatureWindowFactory(
+        petition__number="e-3",
+        opens_at=timezone.now() - datetime.timedelta(days=100),
+        closes_at=timezone.now() - datetime.timedelta(days=40),
+    )
+    response = client.get("/")
+    assert [p.number for p in response.context["closing_soon"]] == ["e-2", "e-1"]
+    assert "3 days left" in response.text
+    assert "20 days left" in response.text
+
+
+def test_the_last_day_to_sign_says_so(client):
+    now = timezone.localtime()
+    closes = (
+        now.replace(hour=23, minute=59) if now.hour < 23 else now + datetime.timedelta(minutes=5)
+    )
+    SignatureWindowFactory(
+        petition__number="e-1", opens_at=now - datetime.timedelta(days=30), closes_at=closes
+    )
+    assert "Last day to sign" in client.get("/").text
+
+
+def test_the_latest_responses_come_newest_first(client):
+    GovernmentResponseFactory(petition__number="e-1", tabled_on=datetime.date(2023, 4, 1))
+    GovernmentResponseFactory(
+        petition__number="e-2",
+        petition__presentation_number="441-00002",
+        tabled_on=datetime.date(2023, 5, 1),
+    )
+    response = client.get("/")
+    assert [p.number for p in response.context["recently_answered"]] == ["e-2", "e-1"]
+    assert "Response tabled May 1, 2023" in response.text
+
+
+def test_headline_counts_and_the_search_box(client):
+    open_petition("e-1", 10, signature_count=600)
+    GovernmentResponseFactory(petition__number="e-2", petition__signature_count=400)
+    PetitionFactory(number="e-3")
+    response = client.get("/")
+    assert response.context["counts"] == {
+        "petition_count": 3,
+        "open_count": 1,
+        "responded_count": 1,
+        "signature_total": 1000,
+    }
+    assert 'action="/petitions/"' in response.text
+    assert 'type="search" name="q"' in response.text
+
+
+def test_an_empty_archive_says_so(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No petition is open for signature right now." in response.text
+    assert "No response has been tabled yet." in response.text
+
+
+def test_the_number_of_queries_is_fixed(client, django_assert_num_queries):
+    topic = TopicFactory()
+    for n in range(60):
+        open_petition(f"e-{n + 1}", n % 30 + 1, topic=topic, sponsor=MemberFactory())
+        GovernmentResponseFactory(
+            petition__number=f"e-{n + 1000}",
+            petition__presentation_number=f"441-{n + 1:05d}",
+            petition__topic=topic,
+        )
+    with django_assert_num_queries(3):
+        response = client.get("/")
+    assert len(response.context["closing_soon"]) == 8

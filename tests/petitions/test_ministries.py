@@ -1,0 +1,88 @@
+"""Ministries: petitions addressed to and answered by each, the median days to respond
+and the share answered within 45 days, computed in the database."""
+
+import datetime
+
+import pytest
+
+from petitions.models import Ministry
+from tests.factories import GovernmentResponseFactory, MinistryFactory, PetitionFactory
+
+pytestmark = pytest.mark.django_db
+
+PRESENTED = datetime.date(2023, 1, 2)
+
+
+def answered(number, ministry, days):
+    GovernmentResponseFactory(
+        petition__number=number,
+        petition__presented_on=PRESENTED,
+        petition__presentation_number=f"441-{int(number[2:]):05d}",
+        ministry=ministry,
+        tabled_on=PRESENTED + datetime.timedelta(days=days),
+    )
+
+
+def test_response_times_are_the_median_and_the_share_within_45_days():
+    safety = MinistryFactory()
+    for n, days in enumerate((10, 40, 45, 60, 90), start=1):
+        answered(f"e-{n}", safety, days)
+    PetitionFactory(number="e-9", ministry=safety)
+    ministry = Ministry.objects.with_response_times().get(pk=safety.pk)
+    assert ministry.addressed_count == 1
+    assert ministry.response_count == 5
+    assert ministry.median_response_days == 45
+    assert ministry.within_deadline_share == pytest.approx(0.6)
+
+
+def test_a_ministry_without_dated_responses_has_no_figures():
+    MinistryFactory()
+    ministry = Ministry.objects.with_response_times().get()
+    assert ministry.response_count == 0
+    assert ministry.median_response_days is None
+    assert ministry.within_deadline_share is None
+
+
+def test_the_list_shows_each_ministry_with_its_figures(client):
+    safety = MinistryFactory()
+    answered("e-1", safety, 30)
+    answered("e-2", safety, 50)
+    MinistryFactory(title_en="Minister of Health", title_fr="ministre de la Santé")
+    response = client.get("/ministries/")
+    assert response.status_code == 200
+    row = response.text.split("Minister of Public Safety")[1].split("</tr>")[0]
+    assert '<td class="num">2</td>' in row
+    assert ">40<" in row
+    assert "50 %" in row
+    assert "Minister of Health" in response.text
+
+
+def test_a_ministrys_page_lists_petitions_addressed_and_answered(client):
+    safety = MinistryFactory()
+    defence = MinistryFactory(title_en="Minister of National Defence")
+    PetitionFactory(number="e-1", ministry=safety)
+    answered("e-2", safety, 30)
+    answered("e-3", defence, 30)
+    response = client.get("/ministries/minister-of-public-safety/")
+    assert response.status_code == 200
+    assert [p.number for p in response.context["addressed"]] == ["e-1"]
+    assert [p.number for p in response.context["answered"]] == ["e-2"]
+    assert 'href="/petitions/?ministry=minister-of-public-safety"' in response.text
+    assert "<title>Minister of Public Safety" in response.text
+
+
+def test_an_unknown_ministry_is_a_404_page(client):
+    assert client.get("/ministries/minister-of-nothing/").status_code == 404
+
+
+def test_the_pages_take_a_fixed_number_of_queries(client, django_assert_num_queries):
+    safety = MinistryFactory()
+    for n in range(1, 61):
+        answered(f"e-{n}", safety, n)
+        MinistryFactory(title_en=f"Minister {n}")
+    PetitionFactory.create_batch(30, ministry=safety)
+    with django_assert_num_queries(1):
+        response = client.get("/ministries/")
+    assert len(response.context["ministries"]) == 61
+    with django_assert_num_queries(3):
+        client.get("/ministries/minister-of-public-safety/")
