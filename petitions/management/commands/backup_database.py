@@ -1,0 +1,33 @@
+"""Dump the whole database with pg_dump (custom format), whichever PostgreSQL it is."""
+
+import subprocess
+
+from django.core.management import BaseCommand, CommandError
+from django.db import connection
+
+from petitions_site.database import libpq_environment, postgres_tool
+
+
+def server_major():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        return int(cursor.fetchone()[0]) // 10000
+
+
+class Command(BaseCommand):
+    help = "Write a pg_dump archive of the database to FILE (restore with restore_database)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, file, **options):
+        pg_dump = postgres_tool("pg_dump", server_major())
+        result = subprocess.run(
+            [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--file={file}"],
+            env=libpq_environment(connection.settings_dict),
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+        self.stdout.write(f"Wrote {file}.")
