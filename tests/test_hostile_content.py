@@ -1,0 +1,59 @@
+"""Text with markup, script, unusual Unicode and very long words is shown escaped and
+intact wherever the archive publishes it."""
+
+import datetime
+import html
+
+import pytest
+
+from tests.factories import GovernmentResponseFactory, PetitionFactory
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+RTL = "\u202eevil\u202c"  # right-to-left override, then pop
+ZERO_WIDTH = "zero\u200bwidth\u200dword\ufeff"
+EMOJI = "🏳️‍🌈 🇨🇦 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"
+LONG_WORD = "Pneumono" + "ultramicroscopic" * 300
+HOSTILE = [SCRIPT, RTL, ZERO_WIDTH, EMOJI, LONG_WORD]
+
+
+@pytest.fixture
+def hostile_petition(db):
+    petition = PetitionFactory(
+        number="e-9999",
+        petitioner_name=f"{SCRIPT} {EMOJI}",
+        petitioner_city=RTL,
+        whereas_en="\n".join(HOSTILE),
+        prayer_en="We call upon the Government to read: " + " ".join(HOSTILE),
+        presented_on=datetime.date(2023, 3, 20),
+        presentation_number="441-09999",
+    )
+    GovernmentResponseFactory(petition=petition, text_en=f"{SCRIPT}\n\n{LONG_WORD} {EMOJI}")
+    return petition
+
+
+def assert_escaped_and_intact(body):
+    assert "<script>alert" not in body
+    assert "onerror=alert(1)>" not in body
+    assert html.escape(SCRIPT, quote=False) in body or html.escape(SCRIPT) in body
+    for text in (RTL, ZERO_WIDTH, EMOJI, LONG_WORD):
+        assert text in body
+
+
+@pytest.mark.parametrize("path", ["/petitions/e-9999/", "/fr/petitions/e-9999/"])
+def test_the_petition_page_escapes_and_keeps_every_character(client, hostile_petition, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert_escaped_and_intact(response.content.decode())
+
+
+def test_search_results_escape_hostile_text(client, hostile_petition):
+    response = client.get("/petitions/", {"q": "government"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<script>alert" not in body
+
+
+def test_hostile_text_in_the_query_is_escaped_on_the_page(client, db):
+    response = client.get("/petitions/", {"q": SCRIPT})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
