@@ -50,6 +50,7 @@ def test_search_results_escape_hostile_text(client, hostile_petition):
     response = client.get("/petitions/", {"q": "government"})
     assert response.status_code == 200
     body = response.content.decode()
+    assert "e-9999" in body
     assert "<script>alert" not in body
 
 
