@@ -124,7 +124,7 @@ def _start_of(day):
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_nothing",
-        label=_("Words, a petition number or an MP"),
+        label=_("Search words"),
         max_length=MAX_QUERY_LENGTH,
     )
     number = PetitionNumberFilter(method="filter_number", label=_("Petition number"))

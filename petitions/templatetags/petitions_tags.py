@@ -104,9 +104,11 @@ def bar_width(count, largest):
 
 @register.filter
 def percent(share):
+    """A share as a percentage: "75%" / "75 %" (French puts a space before the sign)."""
     if share is None:
         return ""
-    return round(100 * share)
+    value = round(100 * share)
+    return f"{value}\u00a0%" if _language() == "fr" else f"{value}%"
 
 
 @register.filter

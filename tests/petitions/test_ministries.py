@@ -53,7 +53,7 @@ def test_the_list_shows_each_ministry_with_its_figures(client):
     row = response.text.split("Minister of Public Safety")[1].split("</tr>")[0]
     assert '<td class="num">2</td>' in row
     assert ">40<" in row
-    assert "50 %" in row
+    assert "50%" in row
     assert "Minister of Health" in response.text
 
 
