@@ -1,15 +1,21 @@
 from django.urls import path
 
-from petitions import views
+from petitions import exports, feeds, stats, views
 
 app_name = "petitions"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("petitions/", views.petition_list, name="petition_list"),
+    path("petitions/export.csv", exports.export_csv, name="export_csv"),
+    path("petitions/export.json", exports.export_json, name="export_json"),
     path("petitions/<str:number>/", views.petition_detail, name="petition_detail"),
     path("members/", views.member_list, name="member_list"),
     path("members/<slug:slug>/", views.member_detail, name="member_detail"),
     path("ministries/", views.ministry_list, name="ministry_list"),
     path("ministries/<slug:slug>/", views.ministry_detail, name="ministry_detail"),
+    path("stats/", stats.stats_page, name="stats"),
+    path("data/", exports.data_dictionary, name="data_dictionary"),
+    path("feeds/petitions/", feeds.PetitionFeed(), name="petition_feed"),
+    path("feeds/responses/", feeds.ResponseFeed(), name="response_feed"),
 ]

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "reversion",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django.contrib.sitemaps",
     "petitions",
     "responses",
 ]
@@ -189,4 +191,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+# The JSON API: public and read-only, JSON only, no sessions (so no CSRF to manage).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Petition Archive API",
+    "DESCRIPTION": (
+        "Petitions to the House of Commons of Canada and the government's responses. "
+        "Read-only. The petition list takes the same filters as the /petitions/ page, "
+        "its CSV and JSON exports and its Atom feeds."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

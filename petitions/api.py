@@ -1,0 +1,379 @@
+"""The read-only JSON API: petitions filtered by the one PetitionFilter, Members,
+ministries, sessions and the statistics of petitions/stats.py.
+
+Every response carries an ETag computed from its body, so that a client revalidates
+with If-None-Match and gets 304 Not Modified when nothing changed."""
+
+from django.db.models import Q
+from django.middleware.http import ConditionalGetMiddleware
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.decorators import decorator_from_middleware, method_decorator
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from petitions import stats
+from petitions.exports import deadline_facts, petition_url
+from petitions.filters import DEFAULT_PAGE_SIZE, PetitionFilter
+from petitions.models import Member, Ministry, ParliamentarySession, Petition
+
+MAX_API_PAGE_SIZE = 500
+
+conditional_get = method_decorator(
+    decorator_from_middleware(ConditionalGetMiddleware), name="dispatch"
+)
+
+
+class Pagination(PageNumberPagination):
+    """`page` and `page_size`; a page size above the maximum is cut to it."""
+
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_API_PAGE_SIZE
+
+
+class PetitionFilterBackend(DjangoFilterBackend):
+    """PetitionFilter over the query string; an unknown value is a 400 naming its
+    parameter. The page size is the paginator's (up to 500, capped), not the page's."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        data = request.query_params.copy()
+        data.pop("page_size", None)
+        return {"data": data, "queryset": queryset, "request": request}
+
+
+# Serializers ----------------------------------------------------------------------------
+
+
+class NamesSerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="Stable identifier, used in filters.")
+    name_en = serializers.CharField()
+    name_fr = serializers.CharField()
+
+
+class MinistryRefSerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="Stable identifier: the `ministry` filter.")
+    title_en = serializers.CharField()
+    title_fr = serializers.CharField()
+
+
+class CaucusSerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="Stable identifier: the `caucus` filter.")
+    short_name = serializers.CharField()
+    name_en = serializers.CharField()
+    name_fr = serializers.CharField()
+
+
+class MemberRefSerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="Stable identifier: the `sponsor` filter.")
+    name = serializers.CharField()
+    house_person_id = serializers.IntegerField(
+        allow_null=True, help_text="The House of Commons' PersonId, where known."
+    )
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(help_text='"441": 44th Parliament, 1st session.')
+
+    class Meta:
+        model = ParliamentarySession
+        fields = ["code", "parliament", "session", "started_on", "ended_on"]
+
+
+class WindowSerializer(serializers.Serializer):
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    length_days = serializers.IntegerField()
+
+
+class ResponseSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    ministry = MinistryRefSerializer(allow_null=True)
+    signed_by = serializers.CharField()
+    tabled_on = serializers.DateField(allow_null=True)
+    sessional_paper_number = serializers.CharField()
+    text_en = serializers.CharField()
+    text_fr = serializers.CharField()
+
+
+class PetitionSerializer(serializers.Serializer):
+    """A petition as the list gives it."""
+
+    number = serializers.CharField(help_text="e-N, or the presentation number of a paper one.")
+    url = serializers.SerializerMethodField(help_text="The petition's page: cite this address.")
+    api_url = serializers.SerializerMethodField(help_text="This petition in the API.")
+    kind = serializers.CharField(help_text="electronic or paper.")
+    status = serializers.CharField(
+        help_text="Derived from the dates and the outcome: not_yet_open, open, closed, "
+        "certified, not_certified, closed_on_dissolution, presented or responded."
+    )
+    session = serializers.CharField(source="session.code", help_text='e.g. "441".')
+    topic = NamesSerializer(allow_null=True)
+    ministry = MinistryRefSerializer(allow_null=True, help_text="The minister addressed.")
+    sponsor = MemberRefSerializer(allow_null=True, help_text="The sponsoring Member.")
+    sponsor_caucus = CaucusSerializer(
+        allow_null=True, help_text="The sponsor's party when the petition was sponsored."
+    )
+    petitioner_province = serializers.CharField(help_text="A two-letter code.")
+    opens_at = serializers.DateTimeField(
+        source="window.opens_at", allow_null=True, default=None, help_text="Signing opened."
+    )
+    closes_at = serializers.DateTimeField(
+        source="window.closes_at", allow_null=True, default=None, help_text="Signing closed."
+    )
+    presentation_number = serializers.CharField(help_text="PPS-NNNNN, once presented.")
+    presented_on = serializers.DateField(allow_null=True, help_text="Presented in the House.")
+    signature_count = serializers.IntegerField(
+        allow_null=True, help_text="Validated signatures in total."
+    )
+    response_due_on = serializers.SerializerMethodField(
+        help_text="45 calendar days after presentation: the deadline of Standing Order 36(8)."
+    )
+    first_response_on = serializers.DateField(
+        allow_null=True, help_text="The day the first response was tabled."
+    )
+    days_to_respond = serializers.SerializerMethodField(
+        help_text="Calendar days from presentation to the first response."
+    )
+    responded_within_45_days = serializers.SerializerMethodField(
+        help_text="true if answered by the due date; false if later or overdue; "
+        "null while not presented or not yet due."
+    )
+    prayer_en = serializers.CharField(help_text="What the petitioners ask, in English.")
+    prayer_fr = serializers.CharField(help_text="What the petitioners ask, in French.")
+
+    def get_url(self, petition) -> str:
+        return petition_url(petition)
+
+    def get_api_url(self, petition) -> str:
+        path = reverse("api:petition-detail", kwargs={"number": petition.number})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def _facts(self, petition):
+        return deadline_facts(petition.presented_on, petition.first_response_on)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_response_due_on(self, petition):
+        return self._facts(petition)["response_due_on"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_to_respond(self, petition):
+        return self._facts(petition)["days_to_respond"]
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_responded_within_45_days(self, petition):
+        return self._facts(petition)["responded_within_45_days"]
+
+
+class PetitionDetailSerializer(PetitionSerializer):
+    """The whole record of one petition."""
+
+    house_id = serializers.IntegerField(
+        allow_null=True, help_text="The House's own record id, where known."
+    )
+    keywords = NamesSerializer(many=True, help_text="The House's index terms.")
+    petitioner_name = serializers.CharField(help_text="The petitioner (e-petitions only).")
+    petitioner_city = serializers.CharField()
+    original_language = serializers.CharField(help_text="en, fr or bilingual.")
+    addressee_kind = serializers.CharField(
+        help_text="house, government, prime_minister, minister or member."
+    )
+    addressee_member = MemberRefSerializer(allow_null=True)
+    whereas_en = serializers.CharField(help_text="One whereas item per line.")
+    whereas_fr = serializers.CharField(help_text="One whereas item per line.")
+    sponsor_riding = serializers.CharField(help_text="When the petition was sponsored.")
+    sponsor_province = serializers.CharField()
+    presenter = MemberRefSerializer(allow_null=True)
+    presenter_riding = serializers.CharField()
+    outcome = serializers.CharField(
+        help_text="certified, not_certified, closed_on_dissolution, or empty while pending."
+    )
+    outcome_on = serializers.DateField(allow_null=True)
+    window = serializers.SerializerMethodField(help_text="The signing period of an e-petition.")
+    province_counts = serializers.SerializerMethodField(
+        help_text="Validated signatures by province or territory code."
+    )
+    responses = ResponseSerializer(many=True, help_text="The government's responses, in order.")
+    source_url = serializers.CharField()
+    source_note = serializers.CharField()
+    updated_at = serializers.DateTimeField(help_text="When the record last changed.")
+
+    @extend_schema_field(WindowSerializer(allow_null=True))
+    def get_window(self, petition):
+        window = getattr(petition, "window", None) if hasattr(petition, "window") else None
+        return WindowSerializer(window).data if window else None
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_province_counts(self, petition):
+        return {row.province: row.signature_count for row in petition.province_counts.all()}
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    name = serializers.CharField()
+    caucus = CaucusSerializer(allow_null=True, help_text="The latest known party.")
+    sponsored_count = serializers.IntegerField(help_text="E-petitions sponsored.")
+    presented_count = serializers.IntegerField(help_text="Petitions presented in the House.")
+
+    class Meta:
+        model = Member
+        fields = [
+            "slug",
+            "name",
+            "first_name",
+            "last_name",
+            "house_person_id",
+            "riding",
+            "province",
+            "caucus",
+            "sponsored_count",
+            "presented_count",
+        ]
+
+
+class MinistrySerializer(serializers.ModelSerializer):
+    addressed_count = serializers.IntegerField(help_text="Petitions addressed to the minister.")
+    response_count = serializers.IntegerField(help_text="Responses the minister tabled.")
+    median_response_days = serializers.FloatField(
+        allow_null=True, help_text="Median days from presentation to a response."
+    )
+    within_deadline_share = serializers.FloatField(
+        allow_null=True, help_text="Share of responses tabled within 45 days (0 to 1)."
+    )
+
+    class Meta:
+        model = Ministry
+        fields = [
+            "slug",
+            "title_en",
+            "title_fr",
+            "addressed_count",
+            "response_count",
+            "median_response_days",
+            "within_deadline_share",
+        ]
+
+
+# Views ----------------------------------------------------------------------------------
+
+
+@conditional_get
+class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Petitions, filtered with the same query string as the /petitions/ page."""
+
+    filter_backends = [PetitionFilterBackend]
+    filterset_class = PetitionFilter
+    pagination_class = Pagination
+    lookup_field = "number"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return Petition.objects.for_detail()
+        return Petition.objects.for_listing().with_first_response_on()
+
+    def get_serializer_class(self):
+        return PetitionDetailSerializer if self.action == "retrieve" else PetitionSerializer
+
+    def get_object(self):
+        # A petition is found by its own number or its presentation number.
+        number = self.kwargs["number"]
+        return get_object_or_404(
+            self.get_queryset(), Q(number=number) | Q(presentation_number=number)
+        )
+
+
+@conditional_get
+class MemberViewSet(viewsets.ReadOnlyModelViewSet):
+    """Members of Parliament; `q` finds one by name or riding, typos forgiven."""
+
+    serializer_class = MemberSerializer
+    pagination_class = Pagination
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        members = Member.objects.with_petition_counts()
+        text = self.request.query_params.get("q", "").strip()[:200]
+        return members.matching(text) if text else members
+
+
+@conditional_get
+class MinistryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Ministries, the petitions addressed to them and their response times."""
+
+    queryset = Ministry.objects.with_response_times()
+    serializer_class = MinistrySerializer
+    pagination_class = Pagination
+    lookup_field = "slug"
+
+
+@conditional_get
+class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Parliaments and sessions; `code` is the `session` filter."""
+
+    queryset = ParliamentarySession.objects.all()
+    serializer_class = SessionSerializer
+    pagination_class = Pagination
+
+
+class FilteredSchema(AutoSchema):
+    """Documents the list filters on a view that answers one object, not a list."""
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
+
+
+STATS_FIGURES = {
+    "totals": "petition_count, signature_total, presented_count, responded_count; "
+    "on_time_count, overdue_count and not_yet_due_count for the 45-day deadline; "
+    "on_time_share (on time among those whose deadline has passed).",
+    "by_status": "Petitions by derived status: status, label, count.",
+    "by_session": "Petitions by session: session (code), parliament, number, count.",
+    "by_kind": "Petitions by kind: kind, label, count.",
+    "by_ministry": "Petitions by the minister addressed: ministry (slug), label, count.",
+    "by_topic": "Petitions by topic: topic (slug), label, count.",
+    "by_month": "Petitions by the month they opened (or were presented): month, count.",
+    "response_days": "Responses by days from presentation to tabling: from_days, "
+    "to_days (null: no upper bound), within_deadline, count.",
+    "response_days_by_ministry": "Response days per responding minister: ministry, label, "
+    "count, within_deadline_count, within_deadline_share, min, p10, p25, median, p75, p90, max.",
+    "most_signed": "The most-signed petitions: number, signature_count, topic.",
+}
+
+
+@conditional_get
+class StatsView(GenericAPIView):
+    """The figures of the /stats/ page, for the petitions the query string selects."""
+
+    queryset = Petition.objects.all()
+    filter_backends = [PetitionFilterBackend]
+    filterset_class = PetitionFilter
+    schema = FilteredSchema()
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Stats",
+            fields={
+                name: (serializers.DictField if name == "totals" else serializers.ListField)(
+                    help_text=text
+                )
+                for name, text in STATS_FIGURES.items()
+            },
+        ),
+    )
+    def get(self, request):
+        return Response(stats.figures(self.filter_queryset(self.get_queryset())))
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from our own static files, its start-up script a separate file, so the
+    page needs no CDN and no inline script."""
+
+    template_name = "petitions/api_docs.html"
+    title = "Petition Archive API"

@@ -1,0 +1,22 @@
+"""The JSON API, outside the language prefix: /api/..."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from petitions import api
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("petitions", api.PetitionViewSet, basename="petition")
+router.register("members", api.MemberViewSet, basename="member")
+router.register("ministries", api.MinistryViewSet, basename="ministry")
+router.register("sessions", api.SessionViewSet, basename="session")
+
+urlpatterns = [
+    path("stats/", api.StatsView.as_view(), name="stats"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", api.ApiDocsView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

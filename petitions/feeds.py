@@ -1,0 +1,134 @@
+"""Atom feeds of petitions and of government responses, filtered with the same query
+string as the /petitions/ page: a feed for one ministry, one MP, one search."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from petitions.filters import PetitionFilter
+from petitions.models import Petition, in_language
+from responses.models import GovernmentResponse
+
+FEED_LENGTH = 50
+
+
+def _petition_filter(request):
+    # Built once per request: Feed calls get_object after __call__ checked it.
+    if not hasattr(request, "_petition_filter"):
+        data = request.GET.copy()
+        for name in ("page", "page_size"):
+            data.pop(name, None)
+        request._petition_filter = PetitionFilter(
+            data, queryset=Petition.objects.for_listing(), request=request
+        )
+    return request._petition_filter
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _filter_title(title, petition_filter):
+    described = "; ".join(
+        f"{item['label']}: {item['value']}" for item in petition_filter.active_filters()
+    )
+    return f"{title} ({described})" if described else title
+
+
+class FilteredFeed(Feed):
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        petition_filter = _petition_filter(request)
+        if not petition_filter.is_valid():
+            errors = "\n".join(
+                f"{name}: {' '.join(messages)}" for name, messages in petition_filter.errors.items()
+            )
+            return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        return _petition_filter(request)
+
+    def link(self, petition_filter):
+        query = petition_filter.data.urlencode()
+        return reverse("petitions:petition_list") + (f"?{query}" if query else "")
+
+
+class PetitionFeed(FilteredFeed):
+    """The newest petitions the filter keeps."""
+
+    def title(self, petition_filter):
+        return _filter_title(_("Petitions to the House of Commons"), petition_filter)
+
+    def subtitle(self, petition_filter):
+        return _("Petitions, newest first, from the Petition Archive.")
+
+    def items(self, petition_filter):
+        return petition_filter.qs[:FEED_LENGTH]
+
+    def item_title(self, petition):
+        topic = petition.topic.name if petition.topic else ""
+        return f"{petition.number} – {topic}" if topic else petition.number
+
+    def item_description(self, petition):
+        return in_language(petition.prayer_en, petition.prayer_fr)
+
+    def item_pubdate(self, petition):
+        window = getattr(petition, "window", None)
+        if window is not None:
+            return window.opens_at
+        return _midnight(petition.presented_on) if petition.presented_on else petition.created_at
+
+    def item_updateddate(self, petition):
+        return petition.updated_at
+
+    def item_author_name(self, petition):
+        return petition.sponsor.name if petition.sponsor else None
+
+    def item_categories(self, petition):
+        return [petition.topic.name] if petition.topic else []
+
+
+class ResponseFeed(FilteredFeed):
+    """The latest government responses to the petitions the filter keeps."""
+
+    def title(self, petition_filter):
+        return _filter_title(_("Government responses to petitions"), petition_filter)
+
+    def subtitle(self, petition_filter):
+        return _("Government responses, newest first, from the Petition Archive.")
+
+    def items(self, petition_filter):
+        return (
+            GovernmentResponse.objects.filter(
+                petition__in=petition_filter.qs.order_by().values("pk"), tabled_on__isnull=False
+            )
+            .select_related("petition", "ministry")
+            .order_by("-tabled_on", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, response):
+        if response.ministry:
+            return _("Response to %(number)s from the %(ministry)s") % {
+                "number": response.petition.number,
+                "ministry": response.ministry.title,
+            }
+        return _("Response to %(number)s") % {"number": response.petition.number}
+
+    def item_description(self, response):
+        return response.text
+
+    def item_link(self, response):
+        return f"{response.petition.get_absolute_url()}#response-{response.position}"
+
+    def item_pubdate(self, response):
+        return _midnight(response.tabled_on)
+
+    def item_author_name(self, response):
+        return response.signed_by or None
