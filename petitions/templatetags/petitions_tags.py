@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, translate_url
+from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -160,20 +160,6 @@ def canonical_url(context):
     if request is None:
         return ""
     return settings.SITE_URL.rstrip("/") + request.get_full_path()
-
-
-@register.simple_tag
-def site_path(path):
-    """`path` in the page's language where the site has it (e.g. /fr/stats/), else as is,
-    for pages whose URL names live elsewhere."""
-    if _language() == "fr":
-        french = f"/fr/{path.lstrip('/')}"
-        try:
-            resolve(french)
-        except Resolver404:
-            return path
-        return french
-    return path
 
 
 @register.filter
