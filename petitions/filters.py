@@ -289,7 +289,8 @@ class PetitionFilter(django_filters.FilterSet):
         if hasattr(value, "name"):
             return value.name
         choices = getattr(self.form.fields[name], "choices", None)
-        if choices:
+        # Not `if choices:`: the session's choices are a callable, which has no len().
+        if choices is not None:
             return dict(choices).get(value, value)
         return str(value)
 
