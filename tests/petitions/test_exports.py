@@ -19,6 +19,13 @@ from tests.petitions.research import build_archive, many_petitions
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """The rate limits have tests of their own; here every request is the test's."""
+    settings.RATE_LIMITS = {}
+
+
 CSV_URL = "/petitions/export.csv"
 JSON_URL = "/petitions/export.json"
 
