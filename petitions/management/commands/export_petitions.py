@@ -1,7 +1,6 @@
 """Write petitions as JSON, CSV or the House's XML: every field, read back unchanged by
 import_petitions."""
 
-import sys
 import time
 
 from django.core.management import BaseCommand, CommandError
@@ -37,6 +36,16 @@ FILTERS = [
     ("max_signatures", "a number"),
 ]
 CHUNK = 2000
+
+
+class _Unchanged:
+    """The command's output, written as given: no line ending added to each write."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text):
+        self.out.write(text, ending="")
 
 
 class Command(BaseCommand):
@@ -85,11 +94,7 @@ class Command(BaseCommand):
             with open(output, "w", encoding="utf-8", newline=newline) as stream:
                 WRITERS[format](records(), stream)
         else:
-            stream = sys.stdout
-            if format == "csv":
-                stream.reconfigure(newline="")
-            WRITERS[format](records(), stream)
-            stream.flush()
+            WRITERS[format](records(), _Unchanged(self.stdout))
         seconds = time.monotonic() - started
         rate = count / seconds if seconds else 0
         self.stderr.write(f"Exported {count:,} petitions as {format} ({rate:,.0f} petitions/s).")

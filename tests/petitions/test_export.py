@@ -1,0 +1,143 @@
+"""export_petitions: every field out, and back in unchanged in every format."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from petitions.models import (
+    Caucus,
+    Keyword,
+    Member,
+    Ministry,
+    ParliamentarySession,
+    Petition,
+    Topic,
+)
+from tests.factories import (
+    GovernmentResponseFactory,
+    KeywordFactory,
+    ProvinceSignatureCountFactory,
+    SignatureWindowFactory,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture
+def archive(db):
+    """The real sample, plus text that tests a format's edges."""
+    call_command("loaddata", "reference", verbosity=0)
+    call_command("import_petitions", str(DATA / "hoc_sample.xml"), stdout=StringIO())
+    call_command("import_petitions", str(DATA / "hoc_sample.json"), stdout=StringIO())
+    awkward = Petition.objects.get(number="e-4904")
+    # Quotes, ampersands, tags, Windows line ends, blank lines, a trailing newline,
+    # tabs, accents and a time with seconds: each must come back as it was.
+    awkward.whereas_en = 'A "quoted" & <tagged> item;\r\n\r\nAn item after a blank line;\n'
+    awkward.prayer_fr = "Nous demandons\tau gouvernement\u00a0: agir «vite».\n\n\n2. Deux."
+    awkward.source_note = "Line one\nline two, with a comma"
+    awkward.save()
+    window = awkward.window
+    window.opens_at = window.opens_at.replace(second=17)
+    window.closes_at = window.closes_at.replace(second=17)
+    window.save()
+    awkward.keywords.add(KeywordFactory(name_en="Pipes | and, commas", name_fr="Tuyaux ; et"))
+    return awkward
+
+
+def export(format, *args):
+    out = StringIO()
+    call_command("export_petitions", "--format", format, *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def empty_database():
+    from reversion.models import Revision
+
+    Revision.objects.all().delete()
+    Petition.objects.all().delete()
+    for model in (Member, Caucus, Topic, Keyword, Ministry, ParliamentarySession):
+        model.objects.all().delete()
+
+
+@pytest.mark.parametrize("format", ["json", "csv", "xml"])
+def test_export_import_into_an_empty_database_export_again_gives_the_same_file(
+    archive, tmp_path, format
+):
+    first = export(format)
+    path = tmp_path / f"petitions.{format}"
+    path.write_text(first, encoding="utf-8", newline="")
+    empty_database()
+    assert Petition.objects.count() == 0
+    call_command("import_petitions", str(path), stdout=StringIO(), stderr=StringIO())
+    assert Petition.objects.count() == 10
+    assert export(format) == first
+
+
+def test_the_json_export_holds_every_field_responses_and_counts(archive):
+    rows = {row["number"]: row for row in json.loads(export("json"))}
+    assert len(rows) == 10
+    e4649 = rows["e-4649"]
+    assert e4649["signature_count"] == 283835
+    assert e4649["province_counts"]["ON"] == 139535
+    assert e4649["opens_at"] == "2023-10-24T15:20:00-04:00"
+    two = rows["441-00264"]["responses"]
+    assert [r["ministry"]["en"] for r in two] == [
+        "Minister of National Defence",
+        "President of the Treasury Board",
+    ]
+    assert rows["e-4904"]["whereas_en"] == archive.whereas_en
+    assert set(rows["e-4172"]) >= {
+        "number", "kind", "parliament", "session", "topic", "keywords", "petitioner_name",
+        "addressee_kind", "ministry", "whereas_en", "whereas_fr", "prayer_en", "prayer_fr",
+        "sponsor", "sponsor_caucus", "presenter", "presentation_number", "presented_on",
+        "outcome", "signature_count", "opens_at", "closes_at", "responses", "source_url",
+    }  # fmt: skip
+
+
+def test_the_xml_export_keeps_the_house_layout(archive):
+    text = export("xml")
+    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>\n<ArrayOfPetition>")
+    assert '<Petition Id="4172" Title="e-4172 (Public safety)" TypeId="1"' in text
+    assert (
+        "<SignatureOpeningDateTime>November 16, 2022, at 2:23 p.m. (EDT)"
+        "</SignatureOpeningDateTime>" in text
+    )
+    assert '<ProvinceSignatures Province="AB" SignatureCount="28483" />' in text
+    assert "<Title>Response by the Minister of Public Safety</Title>" in text
+
+
+def test_filters_choose_the_petitions_exported(archive):
+    numbers = [row["number"] for row in json.loads(export("json", "--session", "421"))]
+    assert sorted(numbers) == ["e-154", "e-1947", "e-1961", "e-2125"]
+    answered = json.loads(export("json", "--status", "responded", "--kind", "paper"))
+    assert [row["number"] for row in answered] == ["441-00264"]
+    one = json.loads(export("json", "--number", "e-4172"))
+    assert [row["number"] for row in one] == ["e-4172"]
+
+
+def test_a_bad_filter_is_refused_with_its_name(archive):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--session"):
+        export("json", "--session", "999")
+
+
+def test_export_reads_a_fixed_number_of_queries_however_many_petitions(db):
+    call_command("loaddata", "reference", verbosity=0)
+    for _ in range(30):
+        window = SignatureWindowFactory()
+        ProvinceSignatureCountFactory(petition=window.petition, signature_count=5)
+        window.petition.keywords.add(KeywordFactory())
+    GovernmentResponseFactory()
+    with CaptureQueriesContext(connection) as few:
+        export("csv")
+    for _ in range(30):
+        SignatureWindowFactory()
+    with CaptureQueriesContext(connection) as many:
+        export("csv")
+    assert len(many) == len(few)

@@ -1,0 +1,93 @@
+"""seed_demo: House-shaped synthetic petitions, the same for the same seed."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from petitions.models import Kind, Member, Petition, ProvinceSignatureCount
+from responses.models import GovernmentResponse
+
+AS_OF = "2026-01-15"
+
+
+def seed(count, seed_value=4):
+    out = StringIO()
+    call_command(
+        "seed_demo", "--petitions", str(count), "--seed", str(seed_value), "--as-of", AS_OF,
+        stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def export():
+    out = StringIO()
+    call_command("export_petitions", "--format", "json", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_the_same_seed_gives_the_same_petitions(db):
+    seed(300)
+    first = export()
+    Petition.objects.all().delete()
+    Member.objects.all().delete()
+    seed(300)
+    assert export() == first
+    Petition.objects.all().delete()
+    Member.objects.all().delete()
+    seed(300, seed_value=5)
+    assert export() != first
+
+
+def test_seeded_petitions_look_like_the_houses(db):
+    report = seed(900)
+    assert "petitions/s" in report and "rows/s" in report
+    paper = Petition.objects.filter(kind=Kind.PAPER).count()
+    electronic = Petition.objects.filter(kind=Kind.ELECTRONIC).count()
+    assert paper + electronic == 900
+    assert 3.5 < paper / electronic < 7.5
+    first_opened = Petition.objects.filter(kind=Kind.ELECTRONIC).order_by("window__opens_at")
+    assert first_opened.first().window.opens_at.date() >= datetime.date(2015, 12, 3)
+    assert 100 < Member.objects.count() < 1000
+    responses = GovernmentResponse.objects.select_related("petition")
+    days = [(r.tabled_on - r.petition.presented_on).days for r in responses]
+    assert min(days) >= 0
+    assert 0.7 < sum(d <= 45 for d in days) / len(days) < 0.98
+    statuses = set(Petition.objects.with_status().values_list("status", flat=True))
+    assert {"responded", "presented", "not_certified"} <= statuses
+
+
+def test_every_seeded_row_passes_the_admins_rules(db):
+    seed(400)
+    petitions = Petition.objects.select_related("session").prefetch_related("responses")
+    for petition in petitions:
+        petition.full_clean()
+        if petition.is_electronic:
+            petition.window.full_clean()
+        for response in petition.responses.all():
+            response.full_clean()
+    totals = (
+        ProvinceSignatureCount.objects.values("petition")
+        .annotate(total=Sum("signature_count"))
+        .values_list("petition__signature_count", "total")
+    )
+    assert totals and all(total == counted for total, counted in totals)
+
+
+def test_a_second_seed_continues_the_numbers(db):
+    seed(200)
+    seed(200, seed_value=9)
+    assert Petition.objects.count() == 400
+    numbers = list(Petition.objects.values_list("presentation_number", flat=True))
+    taken = [number for number in numbers if number]
+    assert len(taken) == len(set(taken))
+
+
+@pytest.mark.parametrize("count", ["0", "-3"])
+def test_a_count_below_one_is_refused(db, count):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--petitions", count, stdout=StringIO(), stderr=StringIO())
