@@ -1,0 +1,80 @@
+"""Every page type passes axe-core's WCAG 2.2 A and AA rules, in English and French, on
+a desktop; the petition list with its filters open passes on a phone too."""
+
+import pytest
+
+from tests.browser.conftest import (
+    ADMIN_LOGIN,
+    AXE_SCRIPT,
+    DESKTOP,
+    FILTERED_LIST,
+    LANGUAGES,
+    PHONE,
+    PUBLIC_PAGES,
+    TIMEOUT_MS,
+    require,
+)
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+RUN_AXE = """async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return results.violations.map((violation) => ({
+    id: violation.id,
+    impact: violation.impact,
+    help: violation.help,
+    nodes: violation.nodes.map((node) => node.target.join(" ") + ": " + node.failureSummary),
+  }));
+}"""
+
+
+@pytest.fixture
+def audit_page(browser, archive):
+    """A page with axe-core loaded into every document before the site's own code. As
+    an init script it needs no exception to the site's Content-Security-Policy, so the
+    pages are audited exactly as they are served."""
+    require(AXE_SCRIPT.exists(), "axe-core (node_modules/axe-core)")
+    context = browser.new_context(base_url=archive.url, viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(path=AXE_SCRIPT)
+    yield context.new_page()
+    context.close()
+
+
+def audit(page):
+    return page.evaluate(RUN_AXE, WCAG_TAGS)
+
+
+def described(found):
+    lines = []
+    for where, violations in found.items():
+        for violation in violations:
+            lines.append(f"{where}: {violation['id']} ({violation['impact']}) {violation['help']}")
+            lines.extend(f"    {node}" for node in violation["nodes"][:5])
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_type_has_no_wcag_violation(audit_page, language):
+    found = {}
+    for page_type in [*PUBLIC_PAGES, ADMIN_LOGIN]:
+        path = page_type.path(language)
+        response = audit_page.goto(path)
+        assert response.status == page_type.status, f"{path} answered {response.status}"
+        if violations := audit(audit_page):
+            found[path] = violations
+
+    # On a phone, with every filter of the list shown.
+    audit_page.set_viewport_size(PHONE)
+    path = FILTERED_LIST.path(language)
+    audit_page.goto(path)
+    audit_page.locator("details.filters").evaluate("details => { details.open = true; }")
+    if violations := audit(audit_page):
+        found[f"{path} (390 px, filters open)"] = violations
+
+    assert not found, "axe-core found WCAG 2.2 A/AA violations:\n" + described(found)
