@@ -7,10 +7,11 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+SCREENSHOTS_NOTE = if [ -d tests/screenshots ]; then echo "Screenshots: $(CURDIR)/tests/screenshots/"; fi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-browser lint format check messages bench bench-large clean
+.PHONY: install browser-deps run test test-browser lint format check messages bench bench-large clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed: none found on PATH." >&2; exit 1; }
@@ -27,17 +28,27 @@ install: $(VENV)/.installed messages
 messages: $(VENV)/.installed
 	@if [ -d locale ]; then $(MANAGE) compilemessages --ignore=.venv -v 0; fi
 
+# axe-core and the Nu HTML Checker for the browser tests, pinned in package.json, when
+# npm is there (without it the browser tests name what is missing). No install scripts:
+# vnu-jar's would download a Java of its own; the machine's Java runs the checker.
+browser-deps:
+	@if command -v npm >/dev/null 2>&1 && [ ! node_modules/.installed -nt package.json ]; then \
+		{ npm install --no-audit --no-fund --ignore-scripts --loglevel=error && touch node_modules/.installed; } \
+		|| echo "npm install failed: the browser tests will name what is missing." >&2; \
+	fi
+
 run: install
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) load_demo
 	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/ as 'admin' / 'admin')"
 	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+# The browser tests leave their screenshots in tests/screenshots/; its path closes the run.
+test: install browser-deps
+	@$(BIN)/pytest -n 2 $(PYTEST_ARGS); status=$$?; $(SCREENSHOTS_NOTE); exit $$status
 
-test-browser: install
-	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+test-browser: install browser-deps
+	@$(BIN)/pytest -m browser $(PYTEST_ARGS); status=$$?; $(SCREENSHOTS_NOTE); exit $$status
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
