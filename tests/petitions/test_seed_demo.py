@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
 
 from petitions.models import Kind, Member, Petition, ProvinceSignatureCount
@@ -91,3 +92,14 @@ def test_a_count_below_one_is_refused(db, count):
 
     with pytest.raises(CommandError):
         call_command("seed_demo", "--petitions", count, stdout=StringIO(), stderr=StringIO())
+
+
+def test_a_big_load_rebuilds_the_full_text_index_it_dropped(db, monkeypatch):
+    from petitions.services import demo
+
+    monkeypatch.setattr(demo, "SEARCH_INDEX_REBUILD_FROM", 50)
+    seed(100)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'petition_search_vector'")
+        assert cursor.fetchone() == (1,)
+    assert Petition.objects.search("gouvernement").exists()

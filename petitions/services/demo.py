@@ -1,0 +1,523 @@
+"""Demo data: synthetic petitions shaped like the House's, written by COPY."""
+
+import datetime
+import random
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils.text import slugify
+
+from petitions.house.dates import OTTAWA
+from petitions.models import (
+    Caucus,
+    Keyword,
+    Kind,
+    Member,
+    Ministry,
+    ParliamentarySession,
+    Petition,
+    ProvinceSignatureCount,
+    SignatureWindow,
+    Topic,
+)
+from petitions.services.lookups import unique_slug
+from responses.models import GovernmentResponse
+
+# Loads at least this big (and as big as the table) build the full-text index once at
+# the end instead of row by row.
+SEARCH_INDEX_REBUILD_FROM = 10_000
+
+
+@dataclass
+class SeedReport:
+    rows: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def total_rows(self):
+        return sum(self.rows.values())
+
+
+def _copy_columns(model, with_pk):
+    """The columns COPY fills for `model` and each one's default, generated ones (and the
+    id, unless `with_pk`) left out."""
+    fields = [
+        f for f in model._meta.concrete_fields if not f.generated and (with_pk or not f.primary_key)
+    ]
+    return (
+        [f.column for f in fields],
+        [f.attname for f in fields],
+        [f.get_default() for f in fields],
+    )
+
+
+def _copy(cursor, model, rows):
+    """COPY `rows` (dicts by attname) into `model`'s table; missing values get defaults."""
+    if not rows:
+        return 0
+    columns, attnames, defaults = _copy_columns(model, with_pk="id" in rows[0])
+    pairs = list(zip(attnames, defaults, strict=True))
+    table = model._meta.db_table
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row.get(name, default) for name, default in pairs])
+    return len(rows)
+
+
+def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
+    """Fill the database with `count` synthetic petitions shaped like the House's, with
+    their Members, windows, counts by province, responses and keywords, by COPY.
+
+    Deterministic for a seed, a starting database and `as_of` (today by default).
+    Numbers continue after those already taken. `tick(n)` is called as petitions are
+    written. Returns a SeedReport with rows written per table."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from petitions.house import synthetic
+
+    started = time.monotonic()
+    as_of = as_of or timezone.localdate()
+    rng = random.Random(seed)
+    report = SeedReport()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.execute(
+                f"LOCK TABLE {Petition._meta.db_table}, {Member._meta.db_table} IN EXCLUSIVE MODE"
+            )
+            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            # Row by row, foreign keys and the response trigger cost more than the rows
+            # themselves; where the database lets us, they are checked once, set-based,
+            # after the load (see _seed_verify).
+            set_based = cursor.fetchone()[0]
+            if set_based:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        if not ParliamentarySession.objects.exists():
+            call_command("loaddata", "reference", verbosity=0)
+        plan = _seed_plan(rng, count, as_of, synthetic)
+        members = _seed_members(rng, plan, synthetic, report)
+        keywords = _seed_keywords(synthetic)
+        topics = list(Topic.objects.order_by("pk"))
+        ministries = list(Ministry.objects.order_by("pk"))
+        if not topics or not ministries:
+            raise ValueError("seed_demo needs topics and ministries: load the reference data.")
+        rebuilt = _drop_search_index(count)
+        state = {
+            "petition_id": (
+                Petition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            ),
+            "e_number": _max_e_number(),
+            "created_at": datetime.datetime.combine(as_of, datetime.time(12), tzinfo=OTTAWA),
+        }
+        for session, size in plan:
+            _seed_session(
+                rng,
+                session,
+                size,
+                as_of=as_of,
+                members=members[session.pk],
+                topics=topics,
+                ministries=ministries,
+                keywords=keywords,
+                state=state,
+                report=report,
+                synthetic=synthetic,
+                tick=tick,
+            )
+        if rebuilt is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            with connection.schema_editor() as editor:
+                editor.add_index(Petition, rebuilt)
+        if set_based:
+            _seed_verify()
+        with connection.cursor() as cursor:
+            # Petitions were numbered here; the other tables numbered their own rows.
+            table = Petition._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
+            )
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _drop_search_index(count):
+    """Drop the full-text GIN index when the load is at least as big as the table: built
+    once at the end, it costs a third of keeping it up to date row by row."""
+    if count < SEARCH_INDEX_REBUILD_FROM or count < Petition.objects.count():
+        return None
+    index = next(i for i in Petition._meta.indexes if i.name == "petition_search_vector")
+    with connection.schema_editor() as editor:
+        editor.remove_index(Petition, index)
+    return index
+
+
+def _seed_verify():
+    """What the skipped triggers check, for the whole tables at once: every foreign key
+    points at a row, and no response is tabled before its petition was presented."""
+    checks = []
+    for model in (
+        Petition,
+        SignatureWindow,
+        ProvinceSignatureCount,
+        GovernmentResponse,
+        Petition.keywords.through,
+    ):
+        for f in model._meta.concrete_fields:
+            if f.is_relation:
+                target = f.related_model._meta.db_table
+                checks.append(
+                    f"SELECT count(*) FROM {model._meta.db_table} t LEFT JOIN {target} r "
+                    f"ON r.id = t.{f.column} WHERE t.{f.column} IS NOT NULL AND r.id IS NULL"
+                )
+    checks.append(
+        f"SELECT count(*) FROM {GovernmentResponse._meta.db_table} r "
+        f"JOIN {Petition._meta.db_table} p ON p.id = r.petition_id "
+        "WHERE r.tabled_on < p.presented_on"
+    )
+    with connection.cursor() as cursor:
+        for check in checks:
+            cursor.execute(check)
+            if cursor.fetchone()[0]:
+                raise RuntimeError(f"Demo data broke a rule of the database: {check}")
+
+
+def _max_e_number():
+    numbers = Petition.objects.filter(kind=Kind.ELECTRONIC).values_list("number", flat=True)
+    return max((int(number[2:]) for number in numbers.iterator()), default=0)
+
+
+def _seed_plan(rng, count, as_of, synthetic):
+    """[(session, petitions)], oldest first: petitions spread by the days each session
+    sat, with earlier sessions added when recent ones cannot number them all."""
+    sessions = [
+        s for s in ParliamentarySession.objects.order_by("started_on") if s.started_on <= as_of
+    ]
+    earlier = list(synthetic.EARLIER_SESSIONS)
+    while True:
+        days = [((s.ended_on or as_of) - s.started_on).days + 1 for s in sessions]
+        total_days = sum(days)
+        sizes = [count * d // total_days for d in days]
+        for index in range(count - sum(sizes)):
+            sizes[index % len(sizes)] += 1
+        # Every paper petition and most e-petitions take a presentation number.
+        if all(
+            size <= synthetic.MAX_SEQUENCE * 0.95 - _max_sequence(s)
+            for s, size in zip(sessions, sizes, strict=True)
+        ):
+            break
+        known = {(s.parliament, s.session) for s in ParliamentarySession.objects.all()}
+        while earlier and (earlier[0][0], earlier[0][1]) in known:
+            earlier.pop(0)
+        if not earlier:
+            raise ValueError(f"{count:,} petitions are more than the sessions can number.")
+        parliament, number, start, end = earlier.pop(0)
+        session = ParliamentarySession.objects.create(
+            parliament=parliament, session=number, started_on=start, ended_on=end
+        )
+        sessions.insert(0, session)
+        sessions.sort(key=lambda s: s.started_on)
+    return list(zip(sessions, sizes, strict=True))
+
+
+def _max_sequence(session):
+    numbers = Petition.objects.filter(presentation_number__startswith=f"{session.code}-")
+    last = (
+        numbers.order_by("-presentation_number")
+        .values_list("presentation_number", flat=True)
+        .first()
+    )
+    return int(last[4:]) if last else 0
+
+
+def _seed_members(rng, plan, synthetic, report):
+    """A few hundred Members, each sitting in one to four consecutive sessions:
+    {session pk: [Member, ...]}."""
+    sessions = [session for session, _ in plan]
+    caucuses = {c.short_name: c for c in Caucus.objects.all()}
+    shares = [
+        (caucuses[name], share)
+        for name, share in synthetic.CAUCUS_SHARES.items()
+        if name in caucuses
+    ]
+    caucus_edges = synthetic.cumulative([share for _, share in shares])
+    caucus_list = [caucus for caucus, _ in shares]
+    spans = []
+    for _ in range(60 * len(sessions) + 40):
+        first = rng.randrange(len(sessions))
+        spans.append((first, min(first + rng.choice((1, 1, 2, 2, 3, 4)), len(sessions))))
+    taken = set(Member.objects.values_list("slug", flat=True))
+    names = synthetic.member_names(rng, len(spans), taken, slugify)
+    members = []
+    for (first_name, last_name, slug), _span in zip(names, spans, strict=True):
+        province = synthetic.pick(rng, synthetic.POPULATION_CUMULATIVE, synthetic.PROVINCES)
+        members.append(
+            Member(
+                first_name=first_name,
+                last_name=last_name,
+                slug=slug,
+                riding=synthetic.riding_name(rng, province),
+                province=province,
+                caucus=synthetic.pick(rng, caucus_edges, caucus_list) if caucus_list else None,
+            )
+        )
+    members = Member.objects.bulk_create(members, batch_size=1000)
+    report.rows["members"] = len(members)
+    by_session = {session.pk: [] for session in sessions}
+    for member, (first, last) in zip(members, spans, strict=True):
+        for session in sessions[first:last]:
+            by_session[session.pk].append(member)
+    return by_session
+
+
+def _seed_keywords(synthetic):
+    existing = {
+        k.name_en: k
+        for k in Keyword.objects.filter(name_en__in=[en for en, _ in synthetic.KEYWORD_NAMES])
+    }
+    missing = [
+        Keyword(name_en=en, name_fr=fr, slug=unique_slug(Keyword, en))
+        for en, fr in synthetic.KEYWORD_NAMES
+        if en not in existing
+    ]
+    Keyword.objects.bulk_create(missing)
+    return list(existing.values()) + missing
+
+
+def _seed_session(
+    rng,
+    session,
+    size,
+    *,
+    as_of,
+    members,
+    topics,
+    ministries,
+    keywords,
+    state,
+    report,
+    synthetic,
+    tick,
+):
+    """Generate and COPY one session's petitions and their rows."""
+    end = min(session.ended_on or as_of, as_of)
+    span = (end - session.started_on).days + 1
+    dissolved = session.ended_on is not None and session.ended_on < as_of
+    e_share = 1 / 6 if end >= synthetic.E_PETITIONS_BEGAN else 0.0
+    petitions = []
+    for _ in range(size):
+        day = session.started_on + datetime.timedelta(days=rng.randrange(span))
+        electronic = day >= synthetic.E_PETITIONS_BEGAN and rng.random() < e_share
+        petitions.append(
+            _seed_petition(
+                rng,
+                day,
+                electronic,
+                session,
+                end,
+                dissolved,
+                as_of,
+                members,
+                topics,
+                ministries,
+                keywords,
+                synthetic,
+            )
+        )
+    petitions.sort(key=lambda p: (p["_day"], p["_minutes"]))
+    sequence = _max_sequence(session)
+    presented = sorted((p for p in petitions if p["presented_on"]), key=lambda p: p["presented_on"])
+    for petition in presented:
+        sequence += 1
+        petition["presentation_number"] = f"{session.code}-{sequence:05d}"
+    windows, counts, responses, links = [], [], [], []
+    for petition in petitions:
+        state["petition_id"] += 1
+        pk = petition["id"] = state["petition_id"]
+        petition["created_at"] = petition["updated_at"] = state["created_at"]
+        if petition["kind"] == Kind.ELECTRONIC:
+            state["e_number"] += 1 + (rng.random() < 0.04)  # the House's numbers have gaps
+            petition["number"] = f"e-{state['e_number']}"
+            windows.append(
+                {
+                    "petition_id": pk,
+                    "opens_at": petition["_opens_at"],
+                    "closes_at": petition["_closes_at"],
+                }
+            )
+            counts.extend(
+                {"petition_id": pk, "province": code, "signature_count": n}
+                for code, n in petition["_counts"].items()
+            )
+        else:
+            petition["number"] = petition["presentation_number"]
+        for response in petition["_responses"]:
+            response["petition_id"] = pk
+            responses.append(response)
+        links.extend(
+            {"petition_id": pk, "keyword_id": keyword.pk} for keyword in petition["_keywords"]
+        )
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        report.rows["petitions"] = report.rows.get("petitions", 0) + _copy(raw, Petition, petitions)
+        for name, model, rows in (
+            ("signature windows", SignatureWindow, windows),
+            ("counts by province", ProvinceSignatureCount, counts),
+            ("responses", GovernmentResponse, responses),
+            ("keyword links", Petition.keywords.through, links),
+        ):
+            report.rows[name] = report.rows.get(name, 0) + _copy(raw, model, rows)
+    if tick:
+        tick(len(petitions))
+
+
+def _seed_petition(
+    rng,
+    day,
+    electronic,
+    session,
+    end,
+    dissolved,
+    as_of,
+    members,
+    topics,
+    ministries,
+    keywords,
+    synthetic,
+):
+    topic = rng.choice(topics)
+    sponsor = rng.choice(members)
+    roll = rng.random()
+    if roll < 0.5:
+        kind_of_addressee = "government"
+    elif roll < 0.8:
+        kind_of_addressee = "house"
+    elif roll < 0.95:
+        kind_of_addressee = "minister"
+    else:
+        kind_of_addressee = "prime_minister"
+    ministry = None
+    if kind_of_addressee == "minister":
+        ministry = rng.choice(ministries[1:] or ministries)
+        addressee = (ministry.title_en, ministry.title_fr or ministry.title_en)
+    else:
+        addressee = synthetic.ADDRESSEES[kind_of_addressee]
+        if kind_of_addressee == "prime_minister":
+            ministry = ministries[0]
+    roll = rng.random()
+    language = "en" if roll < 0.74 else ("fr" if roll < 0.97 else "bilingual")
+    variant = rng.getrandbits(24)
+    whereas_en, whereas_fr, prayer_en, prayer_fr = synthetic.text_for(
+        variant, topic.name_en, *addressee, count_whereas=2 + variant % 3
+    )
+    petition = {
+        "kind": Kind.ELECTRONIC if electronic else Kind.PAPER,
+        "session_id": session.pk,
+        "topic_id": topic.pk,
+        "original_language": language,
+        "addressee_kind": kind_of_addressee,
+        "ministry_id": ministry.pk if ministry else None,
+        "whereas_en": whereas_en,
+        "whereas_fr": whereas_fr,
+        "prayer_en": prayer_en,
+        "prayer_fr": prayer_fr,
+        "sponsor_id": sponsor.pk,
+        "sponsor_riding": sponsor.riding,
+        "sponsor_caucus_id": sponsor.caucus_id,
+        "sponsor_province": sponsor.province,
+        "presentation_number": "",
+        "presented_on": None,
+        "outcome": "",
+        "outcome_on": None,
+        "_day": day,
+        "_minutes": rng.randrange(8 * 60, 18 * 60),
+        "_responses": [],
+        "_keywords": [],
+    }
+    total = synthetic.signature_total(rng, petition["kind"])
+    if electronic:
+        petition["_keywords"] = rng.sample(keywords, rng.randint(0, 4))
+        home = synthetic.pick(rng, synthetic.POPULATION_CUMULATIVE, synthetic.PROVINCES)
+        petition["petitioner_name"] = (
+            f"{rng.choice(synthetic.FIRST_NAMES)} {rng.choice(synthetic.LAST_NAMES)}"
+        )
+        petition["petitioner_city"] = rng.choice(synthetic.CITIES[home])
+        petition["petitioner_province"] = home
+        if day < synthetic.FLEXIBLE_WINDOWS_SINCE:
+            length = 120
+        else:
+            length = rng.choice((30, 60, 60, 90, 120, 120, 120))
+        opens = synthetic.local_datetime(day, petition["_minutes"])
+        closes_day = day + datetime.timedelta(days=length)
+        petition["_opens_at"] = opens
+        petition["_closes_at"] = synthetic.local_datetime(closes_day, petition["_minutes"])
+        if closes_day >= as_of:
+            # Still open: the count so far.
+            share = max((as_of - day).days, 1) / length
+            total = int(total * share)
+        else:
+            decided = closes_day + datetime.timedelta(days=rng.randint(1, 6))
+            if dissolved and decided > session.ended_on:
+                petition["outcome"] = "closed_on_dissolution"
+                petition["outcome_on"] = session.ended_on
+            elif decided <= as_of:
+                certified = total >= synthetic.SIGNATURES_TO_CERTIFY
+                petition["outcome"] = "certified" if certified else "not_certified"
+                petition["outcome_on"] = decided
+                if certified:
+                    petition["presented_on"] = decided + datetime.timedelta(days=rng.randint(5, 50))
+        petition["signature_count"] = total
+        petition["_counts"] = synthetic.split_signatures(rng, total, home) if total else {}
+    else:
+        petition["outcome"] = "certified"
+        petition["presented_on"] = day
+        petition["signature_count"] = total
+        if rng.random() < 0.25:
+            petition["_keywords"] = rng.sample(keywords, rng.randint(1, 2))
+    presented_on = petition["presented_on"]
+    if presented_on and (presented_on > end) and (dissolved or presented_on > as_of):
+        petition["presented_on"] = None
+        if dissolved:
+            petition["outcome"] = "closed_on_dissolution"
+            petition["outcome_on"] = max(
+                session.ended_on, petition["outcome_on"] or session.ended_on
+            )
+        presented_on = None
+    if presented_on:
+        presenter = sponsor if rng.random() < 0.85 else rng.choice(members)
+        petition["presenter_id"] = presenter.pk
+        petition["presenter_riding"] = presenter.riding
+        tabled_on = presented_on + datetime.timedelta(days=synthetic.response_delay(rng))
+        if tabled_on <= as_of and rng.random() < 0.96:
+            ministry = rng.choice(ministries)
+            petition["_responses"].append(
+                _seed_response(rng, 1, ministry, tabled_on, session, topic, synthetic)
+            )
+            if rng.random() < 0.03:
+                other = rng.choice(ministries)
+                later = tabled_on + datetime.timedelta(days=rng.randint(0, 20))
+                petition["_responses"].append(
+                    _seed_response(rng, 2, other, later, session, topic, synthetic)
+                )
+    return petition
+
+
+def _seed_response(rng, position, ministry, tabled_on, session, topic, synthetic):
+    variant = rng.getrandbits(16)
+    text_en, text_fr = synthetic.response_text(
+        variant, topic.name_en, ministry.title_en, ministry.title_fr or ministry.title_en
+    )
+    return {
+        "position": position,
+        "ministry_id": ministry.pk,
+        "signed_by": f"{rng.choice(synthetic.FIRST_NAMES)} {rng.choice(synthetic.LAST_NAMES)}",
+        "tabled_on": tabled_on,
+        # The House numbers responses as sessional papers 8545-<session>-<n>-<nn>.
+        "sessional_paper_number": f"8545-{session.code}-{rng.randint(1, 99)}-{rng.randint(1, 99)}",
+        "text_en": text_en,
+        "text_fr": text_fr,
+    }

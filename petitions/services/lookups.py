@@ -1,0 +1,277 @@
+"""Finding the rows an imported record names (sessions, caucuses, Members, ministries,
+topics, keywords), and making the missing ones."""
+
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+
+from petitions.house.dates import OTTAWA
+from petitions.house.records import fold
+from petitions.models import (
+    PRESENTATION_NUMBER,
+    Caucus,
+    Keyword,
+    Kind,
+    Member,
+    Ministry,
+    ParliamentarySession,
+    Topic,
+)
+
+
+class RecordInvalid(Exception):
+    """One record breaks the models' rules: [(field, message), ...]."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors))
+        self.errors = errors
+
+
+def validation_errors(error, prefix=""):
+    """[(field, message)] from a ValidationError, fields named as the models name them."""
+    if hasattr(error, "error_dict"):
+        return [
+            (f"{prefix}{name}" if name != "__all__" else prefix.rstrip(".") or "record", message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return [(prefix.rstrip(".") or "record", message) for message in error.messages]
+
+
+class Lookups:
+    """Finds the rows a file's records refer to by name, and makes the missing ones,
+    once per file. Rows made for a record that is then rejected are forgotten with it."""
+
+    def __init__(self):
+        self.made = []
+        self.sessions = list(ParliamentarySession.objects.all())
+        self.caucuses = {}
+        for caucus in Caucus.objects.all():
+            self._index_caucus(caucus)
+        self.topics = self._index(Topic.objects.all(), "name_en", "name_fr")
+        self.keywords = self._index(Keyword.objects.all(), "name_en", "name_fr")
+        self.ministries = self._index(Ministry.objects.all(), "title_en", "title_fr")
+        self.members_by_id = {}
+        self.members_by_name = {}
+        for member in Member.objects.all():
+            self._index_member(member)
+        self.made = []  # rows made for the record being written
+
+    # Bookkeeping for rejected records.
+
+    def keep(self):
+        self.made = []
+
+    def forget(self):
+        for index, key, row in self.made:
+            if index is self.sessions:
+                self.sessions.remove(row)
+            elif isinstance(index, dict) and index.get(key) is row:
+                del index[key]
+            elif isinstance(index, dict) and isinstance(index.get(key), list):
+                index[key].remove(row)
+        self.made = []
+
+    def _remember(self, index, key, row):
+        self.made.append((index, key, row))
+
+    @staticmethod
+    def _index(rows, en, fr):
+        index = {"en": {}, "fr": {}}
+        for row in rows:
+            index["en"].setdefault(fold(getattr(row, en)), row)
+            if getattr(row, fr):
+                index["fr"].setdefault(fold(getattr(row, fr)), row)
+        return index
+
+    # Names of things.
+
+    def _named(self, index, names, model, en, fr, field_name):
+        """The row one of `names` ({"en", "fr"}) names, made when none does."""
+        if not names:
+            return None
+        english, french = (names.get("en") or "").strip(), (names.get("fr") or "").strip()
+        for language, name in (("en", english), ("fr", french)):
+            if not name:
+                continue
+            other = "fr" if language == "en" else "en"
+            row = index[language].get(fold(name)) or index[other].get(fold(name))
+            if row is not None:
+                return row
+        # A name known only in French stands in for the English one until a clerk adds it.
+        name_en = english or french
+        row = model(**{en: name_en, fr: french})
+        row.slug = unique_slug(model, name_en)
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            raise RecordInvalid(validation_errors(error, f"{field_name}.")) from None
+        row.save()
+        for language, name in (("en", name_en), ("fr", french)):
+            if name and fold(name) not in index[language]:
+                index[language][fold(name)] = row
+                self._remember(index[language], fold(name), row)
+        return row
+
+    def topic(self, names):
+        return self._named(self.topics, names, Topic, "name_en", "name_fr", "topic")
+
+    def keyword(self, names):
+        return self._named(self.keywords, names, Keyword, "name_en", "name_fr", "keywords")
+
+    def ministry(self, names, field_name="ministry"):
+        return self._named(self.ministries, names, Ministry, "title_en", "title_fr", field_name)
+
+    def _index_caucus(self, caucus):
+        names = [caucus.short_name, caucus.name_en, caucus.name_fr, *(caucus.aliases or [])]
+        for name in names:
+            if name and fold(name) not in self.caucuses:
+                self.caucuses[fold(name)] = caucus
+                self._remember(self.caucuses, fold(name), caucus)
+
+    def caucus(self, names):
+        """A caucus by any of its spellings ("Conservative Caucus", "CPC", "Caucus
+        conservateur"), case and accents aside."""
+        if not names:
+            return None
+        given = [names.get(key, "").strip() for key in ("short", "en", "fr")]
+        for name in given:
+            if name and fold(name) in self.caucuses:
+                return self.caucuses[fold(name)]
+        short, english, french = given
+        name = english or short or french
+        caucus = Caucus(
+            short_name=short or name,
+            name_en=name,
+            name_fr=french or name,
+            aliases=list(dict.fromkeys(n for n in given if n)),
+        )
+        caucus.slug = unique_slug(Caucus, caucus.short_name)
+        try:
+            caucus.full_clean()
+        except ValidationError as error:
+            raise RecordInvalid(validation_errors(error, "sponsor_caucus.")) from None
+        caucus.save()
+        self._index_caucus(caucus)
+        return caucus
+
+    # Members.
+
+    def _index_member(self, member):
+        if member.house_person_id:
+            self.members_by_id[member.house_person_id] = member
+        key = (fold(member.first_name), fold(member.last_name))
+        self.members_by_name.setdefault(key, []).append(member)
+        return key
+
+    def member(self, ref, *, riding="", province="", caucus=None, field_name="sponsor"):
+        """A Member by House PersonId, else by name (the same riding first when two
+        Members share a name); made from what the petition says when unknown."""
+        if not ref:
+            return None
+        person_id = ref.get("house_person_id")
+        if person_id and person_id in self.members_by_id:
+            return self.members_by_id[person_id]
+        key = (fold(ref.get("first_name")), fold(ref.get("last_name")))
+        namesakes = self.members_by_name.get(key, [])
+        if namesakes:
+            same_riding = [m for m in namesakes if riding and fold(m.riding) == fold(riding)]
+            return (same_riding or namesakes)[0]
+        member = Member(
+            first_name=ref.get("first_name", ""),
+            last_name=ref.get("last_name", ""),
+            house_person_id=person_id,
+            riding=riding,
+            province=province,
+            caucus=caucus,
+        )
+        member.slug = unique_slug(Member, f"{member.first_name} {member.last_name}")
+        try:
+            member.full_clean()
+        except ValidationError as error:
+            raise RecordInvalid(validation_errors(error, f"{field_name}.")) from None
+        member.save()
+        key = self._index_member(member)
+        self._remember(self.members_by_name, key, member)
+        if person_id:
+            self._remember(self.members_by_id, person_id, member)
+        return member
+
+    # Sessions.
+
+    def session(self, record, current):
+        """The session a record names by numbers, by its presentation number, or by its
+        dates; `current` when the record says nothing of it. A session row is made only
+        when the record gives its numbers."""
+        parliament, number = record.get("parliament"), record.get("session")
+        presentation = record.get("presentation_number") or (
+            record["number"] if record.get("kind") == Kind.PAPER else ""
+        )
+        match = PRESENTATION_NUMBER.match(presentation or "")
+        if match and not (parliament and number):
+            if parliament and parliament != int(match[1]):
+                raise RecordInvalid(
+                    [("parliament", f"{presentation} was presented in the {match[1]}th Parliament")]
+                )
+            parliament, number = int(match[1]), int(match[2])
+        keeps_current = parliament is None or (current and current.parliament == parliament)
+        if not (parliament and number) and current is not None and keeps_current:
+            return current
+        if parliament and number:
+            for session in self.sessions:
+                if (session.parliament, session.session) == (parliament, number):
+                    return session
+            return self._make_session(record, parliament, number)
+        day = _first_day(record)
+        if day is None:
+            if current is not None:
+                return current
+            raise RecordInvalid([("session", "the file gives no session and no date to find it")])
+        candidates = [s for s in self.sessions if not parliament or s.parliament == parliament]
+        within = [s for s in candidates if s.started_on <= day <= (s.ended_on or day)]
+        before = sorted((s for s in candidates if s.started_on <= day), key=lambda s: s.started_on)
+        found = within[:1] or before[-1:]
+        if not found:
+            where = f"of the {parliament}th Parliament " if parliament else ""
+            raise RecordInvalid([("session", f"no session {where}was sitting on {day}")])
+        return found[0]
+
+    def _make_session(self, record, parliament, number):
+        started_on = record.get("session_started_on") or _first_day(record)
+        if started_on is None:
+            raise RecordInvalid(
+                [("session", f"session {parliament}-{number} is unknown; the file gives no date")]
+            )
+        session = ParliamentarySession(
+            parliament=parliament,
+            session=number,
+            started_on=started_on,
+            ended_on=record.get("session_ended_on"),
+        )
+        try:
+            session.full_clean()
+        except ValidationError as error:
+            raise RecordInvalid(validation_errors(error, "session.")) from None
+        session.save()
+        self.sessions.append(session)
+        self._remember(self.sessions, None, session)
+        return session
+
+
+def _first_day(record):
+    """The earliest date a record gives, on Ottawa's clock."""
+    days = [record.get("presented_on"), record.get("outcome_on")]
+    if record.get("opens_at"):
+        days.append(record["opens_at"].astimezone(OTTAWA).date())
+    days += [response.get("tabled_on") for response in record.get("responses") or []]
+    days = [day for day in days if day]
+    return min(days) if days else None
+
+
+def unique_slug(model, text):
+    max_length = model._meta.get_field("slug").max_length
+    base = slugify(text)[: max_length - 8] or "item"
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
