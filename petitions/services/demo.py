@@ -193,35 +193,53 @@ def _max_e_number():
 
 def _seed_plan(rng, count, as_of, synthetic):
     """[(session, petitions)], oldest first: petitions spread by the days each session
-    sat, with earlier sessions added when recent ones cannot number them all."""
+    sat, no session given more than its five-digit presentation numbers can hold, and
+    earlier sessions added when the known ones cannot hold them all."""
     sessions = [
         s for s in ParliamentarySession.objects.order_by("started_on") if s.started_on <= as_of
     ]
     earlier = list(synthetic.EARLIER_SESSIONS)
+    known = {(s.parliament, s.session) for s in ParliamentarySession.objects.all()}
     while True:
-        days = [((s.ended_on or as_of) - s.started_on).days + 1 for s in sessions]
-        total_days = sum(days)
-        sizes = [count * d // total_days for d in days]
-        for index in range(count - sum(sizes)):
-            sizes[index % len(sizes)] += 1
         # Every paper petition and most e-petitions take a presentation number.
-        if all(
-            size <= synthetic.MAX_SEQUENCE * 0.95 - _max_sequence(s)
-            for s, size in zip(sessions, sizes, strict=True)
-        ):
-            break
-        known = {(s.parliament, s.session) for s in ParliamentarySession.objects.all()}
+        room = [int(synthetic.MAX_SEQUENCE * 0.95) - _max_sequence(s) for s in sessions]
+        sizes = _spread(
+            count, [((s.ended_on or as_of) - s.started_on).days + 1 for s in sessions], room
+        )
+        if sizes is not None:
+            return list(zip(sessions, sizes, strict=True))
         while earlier and (earlier[0][0], earlier[0][1]) in known:
             earlier.pop(0)
         if not earlier:
             raise ValueError(f"{count:,} petitions are more than the sessions can number.")
         parliament, number, start, end = earlier.pop(0)
-        session = ParliamentarySession.objects.create(
-            parliament=parliament, session=number, started_on=start, ended_on=end
+        sessions.append(
+            ParliamentarySession.objects.create(
+                parliament=parliament, session=number, started_on=start, ended_on=end
+            )
         )
-        sessions.insert(0, session)
         sessions.sort(key=lambda s: s.started_on)
-    return list(zip(sessions, sizes, strict=True))
+
+
+def _spread(count, weights, room):
+    """`count` split by `weights`, none over its `room`; None when all the room is too
+    little."""
+    if count > sum(max(r, 0) for r in room):
+        return None
+    sizes = [0] * len(weights)
+    open_ = [i for i in range(len(weights)) if room[i] > 0]
+    left = count
+    while left:
+        total = sum(weights[i] for i in open_)
+        shares = {i: left * weights[i] // total for i in open_}
+        for index in range(left - sum(shares.values())):
+            shares[open_[index % len(open_)]] += 1
+        for i in open_:
+            take = min(shares[i], room[i] - sizes[i])
+            sizes[i] += take
+            left -= take
+        open_ = [i for i in open_ if sizes[i] < room[i]]
+    return sizes
 
 
 def _max_sequence(session):
