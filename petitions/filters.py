@@ -8,9 +8,11 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,8 @@ PRESENTATION_PARAMETERS = {"sort", "page", "page_size"}
 MAX_QUERY_LENGTH = 300
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Counts stop here; the page then says "more than" and its last page holds the next.
+COUNT_LIMIT = 10_000
 # The signature count column is a 32-bit integer.
 MAX_SIGNATURES = 2**31 - 1
 
@@ -119,6 +123,34 @@ def _date_filter(label, **extra):
 def _start_of(day):
     """The first moment of `day` on Ottawa's clock, where the House's dates are."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class PetitionPaginator(Paginator):
+    """Pages that sort only the petitions that can be on them (see
+    PetitionQuerySet.first_in_order), not the whole table, and a count that stops at
+    COUNT_LIMIT: counting every match of a common word reads the whole table."""
+
+    def __init__(self, object_list, per_page, *, sort, **options):
+        super().__init__(object_list, per_page, **options)
+        self.sort = sort
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+
+    @property
+    def is_count_capped(self):
+        """True when there are more than COUNT_LIMIT petitions and `count` stopped."""
+        return self.count > COUNT_LIMIT
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        candidates = self.object_list.first_in_order(self.sort, top)
+        return self._get_page(candidates[bottom:top], number, self)
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -225,6 +257,12 @@ class PetitionFilter(django_filters.FilterSet):
     def page_size_value(self):
         cleaned = getattr(self.form, "cleaned_data", {})
         return cleaned.get("page_size") or DEFAULT_PAGE_SIZE
+
+    def get_page(self, number):
+        """Page `number` of the results: the last page past the end, the first for
+        anything that is not a page number."""
+        paginator = PetitionPaginator(self.qs, self.page_size_value, sort=self.sort_value)
+        return paginator.get_page(number)
 
     def filter_nothing(self, queryset, name, value):
         return queryset

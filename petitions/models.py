@@ -483,6 +483,14 @@ class AddresseeKind(models.TextChoices):
 
 
 class PetitionQuerySet(models.QuerySet):
+    # The petitions search(ranked=True) ranks, kept across clones for first_in_order.
+    _rank_candidates = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._rank_candidates = self._rank_candidates
+        return clone
+
     def with_status(self, at=None):
         return self.annotate(
             status=Case(
@@ -548,8 +556,11 @@ class PetitionQuerySet(models.QuerySet):
         """Petitions whose text matches `text` (websearch syntax, English and French
         stemming, accents ignored) or whose sponsor or presenter is the Member named.
 
-        `ranked` orders by relevance: Member matches first, then the text rank of the
-        RANK_CANDIDATES newest matches, then the rest by date."""
+        `ranked` orders by relevance. Ranking reads each match's vector, so only the
+        candidates are ranked: the RANK_CANDIDATES most recently presented matches and
+        as many of the most recently opened unpresented ones, both found by index. The
+        Member's own petitions lead, then the text rank; the other matches follow,
+        newest first (see first_in_order, which pages through the candidates alone)."""
         query = search_query(text)
         member_ids = list(
             Member.objects.matching(text).values_list("pk", flat=True)[:MAX_MEMBER_MATCHES]
@@ -563,19 +574,30 @@ class PetitionQuerySet(models.QuerySet):
         matches = self.filter(match)
         if not ranked:
             return matches
-        text_rank = Value(0.0)
-        if query is not None:
-            newest = matches.order_by(*NEWEST_FIRST).values("pk")[:RANK_CANDIDATES]
-            text_rank = Case(
-                When(pk__in=Subquery(newest), then=SearchRank(F("search_vector"), query)),
-                default=Value(0.0),
-            )
+        presented = (
+            matches.filter(presented_on__isnull=False)
+            .order_by("-presented_on", "-pk")
+            .values("pk")[:RANK_CANDIDATES]
+        )
+        opened = (
+            matches.filter(presented_on__isnull=True, window__isnull=False)
+            .order_by("-window__opens_at", "-pk")
+            .values("pk")[:RANK_CANDIDATES]
+        )
+        candidates = presented.union(opened, all=True)
+        text_rank = SearchRank(F("search_vector"), query) if query is not None else Value(0.0)
         member_rank = Value(0.0)
         if member_ids:
             member_rank = Case(When(by_member, then=Value(1.0)), default=Value(0.0))
-        return matches.annotate(search_rank=member_rank + text_rank).order_by(
-            F("search_rank").desc(), *NEWEST_FIRST
-        )
+        ranked_matches = matches.annotate(
+            search_rank=Case(
+                When(pk__in=candidates, then=member_rank + text_rank),
+                default=Value(None),
+                output_field=models.FloatField(),
+            )
+        ).order_by(F("search_rank").desc(nulls_last=True), *NEWEST_FIRST)
+        ranked_matches._rank_candidates = candidates
+        return ranked_matches
 
     def sponsored_by(self, member):
         return self.filter(sponsor=member)
@@ -626,6 +648,47 @@ class PetitionQuerySet(models.QuerySet):
             first_response_on=Subquery(first.order_by("tabled_on").values("tabled_on")[:1])
         )
 
+    def first_in_order(self, sort, count):
+        """A superset of the first `count` petitions in `sort` order, found through
+        indexes, so that a page sorts these few rather than the whole table.
+
+        Relevance keeps the ranked candidates of search(ranked=True) for their pages.
+        Newest first merges two indexed orders: presented petitions by presentation date
+        and the others by the time they opened for signature. Each branch keeps every
+        row at least as new as its `count`-th row (ties included, and a day's margin
+        where a time of day meets a date). Two small queries read those two cut-offs
+        first, so that the planner sees plain values. Other sorts are unchanged."""
+        if sort == "relevance" and self._rank_candidates is not None:
+            # The ranked candidates come first: a page within them needs nothing else.
+            # (Matches with neither date are never candidates; they follow.)
+            if count <= self._rank_candidates.count():
+                return self.filter(pk__in=self._rank_candidates)
+            return self
+        if sort != "newest" or count < 1:
+            return self
+        presented = self.filter(presented_on__isnull=False)
+        opened = self.filter(presented_on__isnull=True, window__isnull=False)
+        presented_cut = list(
+            presented.order_by("-presented_on").values_list("presented_on", flat=True)[
+                count - 1 : count
+            ]
+        )
+        opened_cut = list(
+            opened.order_by("-window__opens_at").values_list("window__opens_at", flat=True)[
+                count - 1 : count
+            ]
+        )
+        if presented_cut:
+            presented = presented.filter(presented_on__gte=presented_cut[0])
+        if opened_cut:
+            opened = opened.filter(window__opens_at__gte=opened_cut[0] - datetime.timedelta(days=1))
+        candidates = presented.values("pk").union(opened.values("pk"), all=True)
+        if not presented_cut and not opened_cut:
+            # Fewer than `count` dated petitions: the undated ones, sorted last, may show.
+            undated = self.filter(presented_on__isnull=True, window__isnull=True)
+            candidates = candidates.union(undated.values("pk"), all=True)
+        return self.filter(pk__in=candidates)
+
     def sorted_by(self, sort):
         """Order by one of the list's sorts (relevance is search(ranked=True))."""
         if sort == "oldest":
@@ -640,15 +703,24 @@ class PetitionQuerySet(models.QuerySet):
             )
         return self.order_by(*NEWEST_FIRST)
 
-    def recently_answered(self):
-        """Petitions by the date of their latest response, newest first."""
+    def recently_answered(self, count):
+        """The `count` petitions answered most recently, by their latest response.
+
+        Read from the newest responses (index response_tabled_on), allowing a few
+        responses per petition, rather than from every answered petition."""
         latest = _responses().filter(petition=OuterRef("pk"), tabled_on__isnull=False)
+        newest_responses = (
+            _responses()
+            .filter(tabled_on__isnull=False)
+            .order_by("-tabled_on", "-pk")
+            .values("petition")[: count * 5]
+        )
         return (
-            self.filter(Exists(latest))
+            self.filter(pk__in=newest_responses)
             .annotate(
                 last_response_on=Subquery(latest.order_by("-tabled_on").values("tabled_on")[:1])
             )
-            .order_by(F("last_response_on").desc(), "-pk")
+            .order_by(F("last_response_on").desc(), "-pk")[:count]
         )
 
     def closing_soon(self):
@@ -656,16 +728,18 @@ class PetitionQuerySet(models.QuerySet):
         return self.open().order_by("window__closes_at", "pk")
 
     def headline_counts(self):
-        """Figures for the home page, in one query."""
-        now = timezone.now()
-        return self.aggregate(
-            petition_count=Count("pk"),
-            open_count=Count("pk", filter=status_filter(Status.OPEN, now)),
-            responded_count=Count(
-                "pk", filter=Q(Exists(_responses().filter(petition=OuterRef("pk"))))
-            ),
-            signature_total=Coalesce(Sum("signature_count"), 0),
-        )
+        """Figures for the home page, each read through an index rather than the table:
+        petitions, open ones, answered ones, validated signatures."""
+        return {
+            "petition_count": self.count(),
+            "open_count": self.open().count(),
+            "responded_count": _responses()
+            .filter(petition__in=self)
+            .values("petition")
+            .distinct()
+            .count(),
+            "signature_total": self.aggregate(total=Coalesce(Sum("signature_count"), 0))["total"],
+        }
 
 
 # The date a petition last moved: presented, or else opened for signature.
@@ -815,6 +889,15 @@ class Petition(models.Model):
             GinIndex(fields=["search_vector"], name="petition_search_vector"),
             models.Index(fields=["session", "-presented_on"], name="petition_session_presented"),
             models.Index(fields=["signature_count"], name="petition_signature_count"),
+            # Serve the list's newest-first pages (see PetitionQuerySet.first_in_order)
+            # and the presentation-date filters without reading the whole table.
+            models.Index(fields=["presented_on"], name="petition_presented_on"),
+            # Most signatures first, unknown counts last: what sort=signatures reads.
+            models.Index(
+                F("signature_count").desc(nulls_last=True),
+                F("id").desc(),
+                name="petition_signatures_desc",
+            ),
         ]
 
     def __str__(self):

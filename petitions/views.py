@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from petitions.filters import PetitionFilter
+from petitions.filters import COUNT_LIMIT, PetitionFilter
 from petitions.models import Member, Ministry, Petition
 
 HOME_LIST_LENGTH = 8
@@ -25,7 +25,7 @@ def home(request):
     petitions = Petition.objects.for_listing()
     context = {
         "closing_soon": petitions.closing_soon()[:HOME_LIST_LENGTH],
-        "recently_answered": petitions.recently_answered()[:HOME_LIST_LENGTH],
+        "recently_answered": petitions.recently_answered(HOME_LIST_LENGTH),
         "counts": Petition.objects.headline_counts(),
     }
     return render(request, "petitions/home.html", context)
@@ -40,9 +40,8 @@ def petition_list(request):
     )
     page = None
     if petition_filter.is_valid():
-        paginator = Paginator(petition_filter.qs, petition_filter.page_size_value)
-        page = paginator.get_page(request.GET.get("page"))
-    context = {"filter": petition_filter, "page": page}
+        page = petition_filter.get_page(request.GET.get("page"))
+    context = {"filter": petition_filter, "page": page, "count_limit": COUNT_LIMIT}
     status = 200 if page is not None else 400
     return render(request, "petitions/petition_list.html", context, status=status)
 

@@ -283,3 +283,33 @@ def test_active_filters_describe_each_value_and_remove_it_alone():
     assert removal["topic"] == "public-safety"
     assert removal["sort"] == "oldest"
     assert "page" not in removal
+
+
+def test_pages_of_newest_first_match_a_full_sort_across_dates_ties_and_missing_dates():
+    base = datetime.date(2023, 1, 1)
+    for n in range(1, 41):
+        if n % 4 == 0:
+            # Not presented: placed by the day it opened, some on a presentation day.
+            opens_at = timezone.make_aware(
+                datetime.datetime.combine(base + datetime.timedelta(days=n // 3), datetime.time())
+            ) + datetime.timedelta(hours=n % 24)
+            SignatureWindowFactory(
+                petition__number=f"e-{n}",
+                opens_at=opens_at,
+                closes_at=opens_at + datetime.timedelta(days=30),
+            )
+        elif n % 7 == 0:
+            PaperPetitionFactory(number=f"441-{n:05d}", presented_on=None)
+        else:
+            # Several on each day: ties broken the same way everywhere.
+            PetitionFactory(number=f"e-{n}", presented_on=base + datetime.timedelta(days=n // 3))
+    full = [p.number for p in Petition.objects.for_listing().sorted_by("newest")]
+    for size in (1, 3, 7, 40):
+        petition_filter = PetitionFilter(
+            QueryDict(f"page_size={size}"), queryset=Petition.objects.for_listing()
+        )
+        assert petition_filter.is_valid()
+        paged = []
+        for number in range(1, -(-len(full) // size) + 1):
+            paged += [p.number for p in petition_filter.get_page(number)]
+        assert paged == full

@@ -165,9 +165,11 @@ def test_a_bad_parameter_shows_the_error_and_answers_400(client, query):
 
 def test_the_number_of_queries_does_not_grow_with_the_page_size(client, django_assert_num_queries):
     many_petitions(60)
-    with django_assert_num_queries(6):
+    # The form's four choice lists, the count, two cut-offs of the newest-first order,
+    # and the page.
+    with django_assert_num_queries(8):
         small = client.get(URL, {"page_size": 10})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         large = client.get(URL, {"page_size": 60})
     assert len(numbers(small)) == 10
     assert len(numbers(large)) == 60
@@ -207,3 +209,15 @@ def test_a_full_page_weighs_at_most_60_kb_with_its_stylesheets(client):
     css = sum(path.stat().st_size for path in Path(settings.BASE_DIR, "static").rglob("*.css"))
     js = sum(path.stat().st_size for path in Path(settings.BASE_DIR, "static").rglob("*.js"))
     assert len(html) + css + js <= 60 * 1024
+
+
+def test_a_count_past_the_limit_says_more_than_and_still_pages(client, monkeypatch):
+    monkeypatch.setattr("petitions.filters.COUNT_LIMIT", 3)
+    monkeypatch.setattr("petitions.views.COUNT_LIMIT", 3)
+    many_petitions(6)
+    first = client.get(URL, {"page_size": 2})
+    assert "More than 3 petitions" in first.text
+    assert "Page 1" in first.text and "Page 1 of" not in first.text
+    assert numbers(first) == ["e-6", "e-5"]
+    # The count stops at 4, so the last page reachable is the second.
+    assert numbers(client.get(URL, {"page_size": 2, "page": 9})) == ["e-4", "e-3"]

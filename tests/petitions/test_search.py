@@ -165,3 +165,29 @@ def test_search_combines_with_the_other_filters(client):
     PetitionFactory(number="e-2", prayer_en="Police funding.", petitioner_province="ON")
     page = client.get(reverse("petitions:petition_list"), {"q": "police", "province": "SK"})
     assert [p.number for p in page.context["page"]] == ["e-1"]
+
+
+def test_best_match_ranks_the_newest_candidates_then_lists_the_rest_by_date(client, monkeypatch):
+    monkeypatch.setattr("petitions.models.RANK_CANDIDATES", 2)
+    for n, (text, year) in enumerate(
+        [
+            ("Housing.", 2024),
+            ("Housing, housing, housing now.", 2023),
+            ("Housing, housing, housing, housing.", 2019),
+            ("Housing.", 2018),
+        ],
+        start=1,
+    ):
+        PetitionFactory(number=f"e-{n}", prayer_en=text, presented_on=datetime.date(year, 1, 1))
+    url = reverse("petitions:petition_list")
+    everything = client.get(url, {"q": "housing", "page_size": 10}).context["page"]
+    # e-1 and e-2, the two newest, are ranked; e-3 and e-4 follow by date.
+    assert [p.number for p in everything] == ["e-2", "e-1", "e-3", "e-4"]
+    pages = [
+        [
+            p.number
+            for p in client.get(url, {"q": "housing", "page_size": 1, "page": n}).context["page"]
+        ]
+        for n in range(1, 5)
+    ]
+    assert pages == [["e-2"], ["e-1"], ["e-3"], ["e-4"]]
