@@ -1,0 +1,437 @@
+"""The benchmark: `make bench` (50,000 petitions) and `make bench-large` (1,000,000).
+
+    .venv/bin/python bench/run.py --petitions N [--seed S] [--only REGEX] [--requests R]
+
+The database is bench_<size> (bench_50k, bench_1m): on the DATABASE_URL server when it is
+set, else in the embedded PostgreSQL. It is built with `seed_demo` when missing or when
+its petition count differs from N, then VACUUM ANALYZEd; otherwise it is reused.
+
+Three measurements, all on this machine, all stopping by themselves:
+
+1. Server time in process: Django's test Client calls the WSGI handler with the
+   production settings (DEBUG off, manifest static files, the same middleware), so the
+   time is everything the server does for a request except the socket. For each
+   scenario: one cold request after clearing the cache, two warm-ups, one request with
+   its SQL queries counted, then up to R timed requests (p50, p95), and the response size.
+2. Throughput under gunicorn (the Dockerfile's three sync workers, production settings)
+   with wrk on 127.0.0.1: requests per second of a few pages, each as a share of the
+   one-query floor /healthz served the same way.
+3. The CSV export of 100,000 rows through gunicorn: rows per second and the peak RSS of
+   the worker serving it; then 64 clients on a mix of pages for 60 s.
+
+Results go to stdout as a table and to bench/results/<size>-<label>.json."""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import server  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+THROUGHPUT_SECONDS = 10
+THROUGHPUT_CONNECTIONS = 8
+MIXED_CONNECTIONS = 64
+MIXED_SECONDS = 60
+# A scenario stops after this many seconds of timed requests (at least 5 requests).
+SCENARIO_SECONDS = 30
+
+
+def size_label(count):
+    if count % 1_000_000 == 0:
+        return f"{count // 1_000_000}m"
+    if count % 1000 == 0:
+        return f"{count // 1000}k"
+    return str(count)
+
+
+# The database ---------------------------------------------------------------------------
+
+
+def database_urls(name):
+    """(URL of the bench database, URL of the server's maintenance database)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        parts = urlsplit(url)
+        return (
+            urlunsplit(parts._replace(path="/" + name)),
+            urlunsplit(parts._replace(path="/postgres")),
+        )
+    from petitions_site.database import embedded_server
+
+    embedded = embedded_server()
+    # Kept referenced: the embedded server stops when this process exits.
+    database_urls.embedded = embedded
+    return embedded.get_uri(database=name), embedded.get_uri(database="postgres")
+
+
+def admin_sql(admin_url, sql, params=()):
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        cursor = connection.execute(sql, params)
+        return cursor.fetchall() if cursor.description else None
+
+
+def petition_count(url):
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as connection:
+            return connection.execute("SELECT count(*) FROM petitions_petition").fetchone()[0]
+    except psycopg.errors.UndefinedTable:
+        return 0
+
+
+def manage(*args, env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare_database(petitions, seed):
+    """Create, seed or reuse bench_<size>; returns its URL."""
+    name = f"bench_{size_label(petitions)}"
+    url, admin_url = database_urls(name)
+    exists = admin_sql(admin_url, "SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+    count = petition_count(url) if exists else 0
+    if exists and count not in (0, petitions):
+        print(f"{name} holds {count:,} petitions, not {petitions:,}: building it again.")
+        admin_sql(admin_url, f'DROP DATABASE "{name}" WITH (FORCE)')
+        exists = False
+    if not exists:
+        admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    # Setting up runs without the web's statement timeout: indexes on a million rows.
+    env = {**os.environ, "DATABASE_URL": url, "DATABASE_STATEMENT_TIMEOUT_MS": "0"}
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    if count == petitions:
+        print(f"Reusing {name}: {count:,} petitions.")
+        analyze(url, "ANALYZE")
+        return url
+    print(f"Seeding {name} with {petitions:,} petitions (seed {seed}); this takes a while.")
+    started = time.monotonic()
+    manage("loaddata", "reference", "-v", "0", env=env)
+    manage("seed_demo", "--petitions", str(petitions), "--seed", str(seed), env=env)
+    analyze(url, "VACUUM ANALYZE")
+    print(f"Seeded in {time.monotonic() - started:,.0f} s.")
+    return url
+
+
+def analyze(url, command):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(command)
+
+
+# Measuring in process -------------------------------------------------------------------
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def body_size(response):
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def measure(client, name, path, target, requests):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        started = time.perf_counter()
+        response = client.get(path)
+        size = body_size(response)  # a streamed body is produced while it is read
+        return response, size, (time.perf_counter() - started) * 1000
+
+    cache.clear()
+    response, size, cold = get()
+    result = {"name": name, "path": path, "target_ms": target, "status": response.status_code}
+    result["cold_ms"] = round(cold, 1)
+    result["bytes"] = size
+    if target is None:  # the export: measured once here, and under gunicorn
+        with CaptureQueriesContext(connection) as queries:
+            response, size, elapsed = get()
+        result.update(queries=len(queries), p50_ms=round(elapsed, 1), p95_ms=round(elapsed, 1))
+        return result
+    for _ in range(2):
+        get()
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    result["queries"] = len(queries)
+    times = []
+    began = time.monotonic()
+    while len(times) < requests and (len(times) < 5 or time.monotonic() - began < SCENARIO_SECONDS):
+        response, size, elapsed = get()
+        times.append(elapsed)
+        if response.status_code != result["status"]:
+            result["status"] = response.status_code
+    result["requests"] = len(times)
+    result["p50_ms"] = round(statistics.median(times), 1)
+    result["p95_ms"] = round(percentile(times, 0.95), 1)
+    result["max_ms"] = round(max(times), 1)
+    result["meets_target"] = result["p95_ms"] <= target and response.status_code < 400
+    return result
+
+
+def run_in_process(cases, requests):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    results = []
+    for name, path, target in cases:
+        result = measure(client, name, path, target, requests)
+        results.append(result)
+        print(row(result), flush=True)
+    return results
+
+
+# Under gunicorn ---------------------------------------------------------------------------
+
+
+def run_throughput(url, paths):
+    results = {}
+    with server.gunicorn(url) as (port, _process):
+        for name, path in paths.items():
+            server.wrk(port, [path], connections=THROUGHPUT_CONNECTIONS, seconds=2)  # warm-up
+            figures = server.wrk(
+                port, [path], connections=THROUGHPUT_CONNECTIONS, seconds=THROUGHPUT_SECONDS
+            )
+            results[name] = {"path": path, **figures}
+            print(
+                f"  {name:<18} {figures['rps']:8.1f} req/s  p50 {figures['latency_ms']['p50']:7.1f}"
+                f" ms  p99 {figures['latency_ms']['p99']:7.1f} ms  errors {figures['error_count']}",
+                flush=True,
+            )
+    floor = results["floor (/healthz)"]["rps"]
+    for figures in results.values():
+        figures["share_of_floor"] = round(figures["rps"] / floor, 3) if floor else None
+    return results
+
+
+class RssSampler(threading.Thread):
+    """The largest RSS seen of each gunicorn worker, sampled every 20 ms."""
+
+    def __init__(self, master_pid):
+        super().__init__(daemon=True)
+        import psutil
+
+        self.master = psutil.Process(master_pid)
+        self.peak, self.start_rss, self.running = {}, {}, True
+        for worker in self.master.children():
+            self.start_rss[worker.pid] = worker.memory_info().rss
+
+    def run(self):
+        import psutil
+
+        while self.running:
+            for worker in self.master.children():
+                try:
+                    rss = worker.memory_info().rss
+                except psutil.NoSuchProcess:
+                    continue
+                self.peak[worker.pid] = max(self.peak.get(worker.pid, 0), rss)
+            time.sleep(0.02)
+
+
+def run_export(url, path, rows):
+    with server.gunicorn(url) as (port, process):
+        sampler = RssSampler(process.pid)
+        sampler.start()
+        started = time.monotonic()
+        size = 0
+        with urllib.request.urlopen(f"http://{server.HOST}:{port}{path}", timeout=600) as answer:
+            status = answer.status
+            while chunk := answer.read(1 << 16):
+                size += len(chunk)
+        seconds = time.monotonic() - started
+        sampler.running = False
+        sampler.join()
+    busiest = max(sampler.peak, key=lambda pid: sampler.peak[pid] - sampler.start_rss.get(pid, 0))
+    result = {
+        "path": path,
+        "status": status,
+        "rows": rows,
+        "bytes": size,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds),
+        "worker_rss_before_mb": round(sampler.start_rss.get(busiest, 0) / 2**20, 1),
+        "worker_rss_peak_mb": round(sampler.peak[busiest] / 2**20, 1),
+    }
+    print(
+        f"  export: {rows:,} rows, {size / 2**20:,.1f} MB in {seconds:.1f} s = "
+        f"{result['rows_per_second']:,} rows/s; worker RSS {result['worker_rss_before_mb']} → "
+        f"{result['worker_rss_peak_mb']} MB",
+        flush=True,
+    )
+    return result
+
+
+def run_mixed(url, paths):
+    with server.gunicorn(url) as (port, _process):
+        figures = server.wrk(
+            port, paths, connections=MIXED_CONNECTIONS, seconds=MIXED_SECONDS, threads=2
+        )
+    print(
+        f"  mixed, {MIXED_CONNECTIONS} clients, {MIXED_SECONDS} s: {figures['rps']:.1f} req/s, "
+        f"p99 {figures['latency_ms']['p99']:.0f} ms, errors {figures['error_count']}, "
+        f"statuses {figures['status']}",
+        flush=True,
+    )
+    return {"paths": paths, "connections": MIXED_CONNECTIONS, **figures}
+
+
+# Reporting --------------------------------------------------------------------------------
+
+HEADER = (
+    "| scenario | p50 ms | p95 ms | target | cold ms | queries | KB | status |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---|"
+)
+
+
+def row(result):
+    target = result["target_ms"]
+    mark = ""
+    if target is not None:
+        mark = " ✓" if result.get("meets_target") else " ✗"
+    return (
+        f"| {result['name']} | {result['p50_ms']} | {result['p95_ms']}{mark} | "
+        f"{target if target is not None else '–'} | {result['cold_ms']} | {result['queries']} | "
+        f"{result['bytes'] / 1024:,.1f} | {result['status']} |"
+    )
+
+
+def machine():
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import django
+    import psutil
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": postgres,
+        "shared_buffers": shared_buffers,
+        "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
+    }
+
+
+def git_label():
+    answer = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    )
+    return answer.stdout.strip() or "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--petitions", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=40, help="timed requests a scenario")
+    parser.add_argument("--only", help="run the scenarios whose name matches this regex")
+    parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
+    parser.add_argument("--label", default=None, help="names the results file")
+    parser.add_argument("--prepare", action="store_true", help="only build the database")
+    args = parser.parse_args()
+
+    url = prepare_database(args.petitions, args.seed)
+    if args.prepare:
+        return
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    os.environ.update(
+        server.production_environment(url, static_root)
+        | {"DJANGO_SETTINGS_MODULE": "petitions_site.settings"}
+    )
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(40))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+    from bench import scenarios
+
+    facts = scenarios.facts()
+    cases = scenarios.scenarios(facts)
+    if args.only:
+        cases = [case for case in cases if re.search(args.only, case[0])]
+    print(f"\n{facts['petitions']:,} petitions; server time in process, {args.requests} requests\n")
+    print(HEADER)
+    results = {
+        "petitions": facts["petitions"],
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "commit": git_label(),
+        "machine": machine(),
+        "facts": facts,
+        "method": (
+            "Server time: Django test Client in process, production settings, after two "
+            "warm-up requests; cold = first request after clearing the cache. Throughput: "
+            f"gunicorn {server.WORKERS} sync workers, wrk {THROUGHPUT_CONNECTIONS} connections "
+            f"{THROUGHPUT_SECONDS} s on 127.0.0.1, rate limits off."
+        ),
+        "scenarios": run_in_process(cases, args.requests),
+    }
+    export_case = next((case for case in cases if case[2] is None), None)
+    if not args.no_load:
+        print("\nThroughput under gunicorn (wrk):")
+        results["throughput"] = run_throughput(url, scenarios.throughput_paths(facts))
+        if export_case:
+            from django.test import RequestFactory
+
+            from petitions.exports import export_petitions
+
+            request = RequestFactory().get(export_case[1])
+            rows = export_petitions(request)[0].count()
+            results["export"] = run_export(url, export_case[1], rows)
+        results["mixed"] = run_mixed(url, scenarios.mixed_paths(facts))
+    RESULTS.mkdir(exist_ok=True)
+    label = args.label or results["commit"]
+    path = RESULTS / f"{size_label(args.petitions)}-{label}.json"
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(f"\nWritten {path.relative_to(ROOT)}")
+    missed = [r["name"] for r in results["scenarios"] if r.get("meets_target") is False]
+    if missed:
+        print("Above target: " + ", ".join(missed))
+
+
+if __name__ == "__main__":
+    main()
