@@ -4,12 +4,16 @@ ministries, sessions and the statistics of petitions/stats.py.
 Every response carries an ETag computed from its body, so that a client revalidates
 with If-None-Match and gets 304 Not Modified when nothing changed."""
 
+from functools import partial
+
 from django.db.models import Q
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
+from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -20,7 +24,8 @@ from rest_framework.response import Response
 
 from petitions import stats
 from petitions.exports import deadline_facts, petition_url
-from petitions.filters import DEFAULT_PAGE_SIZE, PetitionFilter
+from petitions.filters import DEFAULT_PAGE_SIZE, PetitionFilter, Sort
+from petitions.filters import PetitionPaginator as ListPaginator
 from petitions.models import Member, Ministry, ParliamentarySession, Petition
 
 MAX_API_PAGE_SIZE = 500
@@ -35,17 +40,45 @@ class Pagination(PageNumberPagination):
 
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
+    page_size_query_description = (
+        f"Results per page, {DEFAULT_PAGE_SIZE} by default; a size above "
+        f"{MAX_API_PAGE_SIZE} is cut to {MAX_API_PAGE_SIZE}."
+    )
     max_page_size = MAX_API_PAGE_SIZE
+
+
+class PetitionPaginator(ListPaginator):
+    """The list page's paginator (a page sorts only the petitions that can be on it),
+    with an exact count: researchers are given the total, however large."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by().values("pk").count()
+
+
+class PetitionPagination(Pagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        sort = getattr(view, "petition_sort", Sort.NEWEST)
+        self.django_paginator_class = partial(PetitionPaginator, sort=sort)
+        return super().paginate_queryset(queryset, request, view)
 
 
 class PetitionFilterBackend(DjangoFilterBackend):
     """PetitionFilter over the query string; an unknown value is a 400 naming its
-    parameter. The page size is the paginator's (up to 500, capped), not the page's."""
+    parameter. The page size is the paginator's (up to 500, capped), not the page's.
+    The sort in force is left on the view for the paginator."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         data = request.query_params.copy()
         data.pop("page_size", None)
         return {"data": data, "queryset": queryset, "request": request}
+
+    def filter_queryset(self, request, queryset, view):
+        petition_filter = self.get_filterset(request, queryset, view)
+        if not petition_filter.is_valid():
+            raise translate_validation(petition_filter.errors)
+        view.petition_sort = petition_filter.sort_value
+        return petition_filter.qs
 
 
 # Serializers ----------------------------------------------------------------------------
@@ -269,7 +302,7 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
 
     filter_backends = [PetitionFilterBackend]
     filterset_class = PetitionFilter
-    pagination_class = Pagination
+    pagination_class = PetitionPagination
     lookup_field = "number"
     lookup_value_regex = "[^/]+"
 
@@ -330,6 +363,7 @@ class FilteredSchema(AutoSchema):
 
 
 STATS_FIGURES = {
+    "computed_at": "When the figures were computed: they are kept for up to 10 minutes.",
     "totals": "petition_count, signature_total, presented_count, responded_count; "
     "on_time_count, overdue_count and not_yet_due_count for the 45-day deadline; "
     "on_time_share (on time among those whose deadline has passed).",
@@ -347,6 +381,12 @@ STATS_FIGURES = {
 }
 
 
+def _figure_field(name):
+    if name == "computed_at":
+        return serializers.DateTimeField
+    return serializers.DictField if name == "totals" else serializers.ListField
+
+
 @conditional_get
 class StatsView(GenericAPIView):
     """The figures of the /stats/ page, for the petitions the query string selects."""
@@ -360,15 +400,15 @@ class StatsView(GenericAPIView):
         responses=inline_serializer(
             "Stats",
             fields={
-                name: (serializers.DictField if name == "totals" else serializers.ListField)(
-                    help_text=text
-                )
-                for name, text in STATS_FIGURES.items()
+                name: _figure_field(name)(help_text=text) for name, text in STATS_FIGURES.items()
             },
         ),
     )
     def get(self, request):
-        return Response(stats.figures(self.filter_queryset(self.get_queryset())))
+        petition_filter = PetitionFilterBackend().get_filterset(request, self.get_queryset(), self)
+        if not petition_filter.is_valid():
+            raise translate_validation(petition_filter.errors)
+        return Response(stats.cached_figures(petition_filter))
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):

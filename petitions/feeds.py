@@ -70,7 +70,9 @@ class PetitionFeed(FilteredFeed):
         return _("Petitions, newest first, from the Petition Archive.")
 
     def items(self, petition_filter):
-        return petition_filter.qs[:FEED_LENGTH]
+        # Sort only the petitions that can be among the first FEED_LENGTH.
+        petitions = petition_filter.qs.first_in_order(petition_filter.sort_value, FEED_LENGTH)
+        return petitions[:FEED_LENGTH]
 
     def item_title(self, petition):
         topic = petition.topic.name if petition.topic else ""
@@ -129,6 +131,9 @@ class ResponseFeed(FilteredFeed):
 
     def item_pubdate(self, response):
         return _midnight(response.tabled_on)
+
+    # Atom wants an <updated> in every entry; a response is not edited after tabling.
+    item_updateddate = item_pubdate
 
     def item_author_name(self, response):
         return response.signed_by or None

@@ -7,8 +7,11 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from petitions.models import Petition
+
+PLACEHOLDER = "e-0"
 
 
 class _ItemLanguagePairs:
@@ -45,9 +48,23 @@ class PetitionSitemap(Sitemap):
     alternates = True
     x_default = True
     changefreq = "weekly"
+    # URLs per sitemap file, each with its three alternates: a file stays a few MB and
+    # renders in about a second.
+    limit = 10_000
 
     def items(self):
         return Petition.objects.only("number", "updated_at").order_by("pk")
+
+    def location(self, petition):
+        # One reverse per language and file, not three per URL: they are most of the time.
+        if not hasattr(self, "_paths"):
+            self._paths = {}
+        language = get_language()
+        if language not in self._paths:
+            self._paths[language] = reverse(
+                "petitions:petition_detail", kwargs={"number": PLACEHOLDER}
+            )
+        return self._paths[language].replace(PLACEHOLDER, petition.number)
 
     def _items(self):
         return _ItemLanguagePairs(self.items(), self._languages())

@@ -5,15 +5,18 @@ plain dicts and lists: the /stats/ page draws them and /api/stats/ returns them.
 count each response: the calendar days from its petition's presentation to its tabling."""
 
 import datetime
+import hashlib
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from petitions import charts
-from petitions.filters import PetitionFilter
+from petitions.filters import PRESENTATION_PARAMETERS, PetitionFilter
 from petitions.models import (
     RESPONSE_DAYS,
     DaysBetween,
@@ -26,6 +29,9 @@ from petitions.models import (
 from responses.models import GovernmentResponse
 
 MOST_SIGNED = 10
+# Figures read the whole archive (seconds at a million petitions): each filter's are
+# kept this long, and say when they were computed.
+CACHE_SECONDS = 600
 # Bounds of the response-time histogram, in days; the deadline is one of them.
 RESPONSE_DAY_BUCKETS = [(0, 15), (16, 30), (31, RESPONSE_DAYS), (RESPONSE_DAYS + 1, 60), (61, 90)]
 RESPONSE_DAY_BUCKETS += [(91, 180), (181, None)]
@@ -40,10 +46,25 @@ class Percentile(models.Aggregate):
         super().__init__(expression, fraction=float(fraction), **extra)
 
 
+def cached_figures(petition_filter):
+    """figures() for a valid PetitionFilter, from the cache when another request of the
+    last CACHE_SECONDS asked for the same filter in the same language."""
+    query = sorted(
+        (name, value)
+        for name, values in petition_filter.data.lists()
+        if name not in PRESENTATION_PARAMETERS
+        for value in values
+    )
+    digest = hashlib.sha256(repr(query).encode()).hexdigest()
+    key = f"stats:{get_language()}:{digest}"
+    return cache.get_or_set(key, lambda: figures(petition_filter.qs), CACHE_SECONDS)
+
+
 def figures(petitions, today=None):
     petitions = petitions.order_by()
     responses = _responses_of(petitions)
     return {
+        "computed_at": timezone.now(),
         "totals": totals(petitions, today),
         "by_status": by_status(petitions),
         "by_session": by_session(petitions),
@@ -59,33 +80,36 @@ def figures(petitions, today=None):
 
 def _responses_of(petitions):
     """Tabled responses to `petitions` with their days from presentation."""
-    return (
-        GovernmentResponse.objects.filter(
-            petition__in=petitions.values("pk"),
-            tabled_on__isnull=False,
-            petition__presented_on__isnull=False,
-        )
-        .order_by()
-        .annotate(days=DaysBetween(F("tabled_on"), F("petition__presented_on")))
+    responses = GovernmentResponse.objects.filter(
+        tabled_on__isnull=False, petition__presented_on__isnull=False
+    )
+    if petitions.query.has_filters():
+        # Unfiltered, the semi-join would only double the work.
+        responses = responses.filter(petition__in=petitions.values("pk"))
+    return responses.order_by().annotate(
+        days=DaysBetween(F("tabled_on"), F("petition__presented_on"))
     )
 
 
 def totals(petitions, today=None):
     """Counts, signatures, and how the 45-day deadline fared for presented petitions:
-    answered in time, overdue (late or still unanswered after the due date), or not due."""
-    overdue = Petition.objects.response_overdue(today).values("pk")
-    responded = Petition.objects.responded().values("pk")
-    presented = Q(presented_on__isnull=False)
+    answered in time, overdue (late or still unanswered after the due date), or not yet
+    due. Separate counts, each a join the planner does well, rather than one scan
+    testing every row against subqueries (four times slower at 200,000 petitions)."""
+    today = today or timezone.localdate()
     result = petitions.aggregate(
         petition_count=Count("pk"),
         signature_total=Coalesce(Sum("signature_count"), 0),
-        presented_count=Count("pk", filter=presented),
-        responded_count=Count("pk", filter=Q(pk__in=responded)),
-        on_time_count=Count("pk", filter=presented & Q(pk__in=responded) & ~Q(pk__in=overdue)),
-        overdue_count=Count("pk", filter=presented & Q(pk__in=overdue)),
+        presented_count=Count("pk", filter=Q(presented_on__isnull=False)),
     )
-    result["not_yet_due_count"] = (
-        result["presented_count"] - result["on_time_count"] - result["overdue_count"]
+    result["responded_count"] = petitions.responded().count()
+    result["overdue_count"] = petitions.response_overdue(today).count()
+    # Presented, not overdue and not answered: presented within the last 45 days (an
+    # older one would be overdue) with no response.
+    recent = today - datetime.timedelta(days=RESPONSE_DAYS)
+    result["not_yet_due_count"] = petitions.filter(presented_on__gte=recent).unresponded().count()
+    result["on_time_count"] = (
+        result["presented_count"] - result["overdue_count"] - result["not_yet_due_count"]
     )
     decided = result["on_time_count"] + result["overdue_count"]
     result["on_time_share"] = result["on_time_count"] / decided if decided else None
@@ -270,6 +294,6 @@ def stats_page(request):
     if not petition_filter.is_valid():
         context = {"filter": petition_filter}
         return render(request, "petitions/stats.html", context, status=400)
-    numbers = figures(petition_filter.qs, timezone.localdate())
+    numbers = cached_figures(petition_filter)
     context = {"filter": petition_filter, "figures": numbers, **charts.for_figures(numbers)}
     return render(request, "petitions/stats.html", context)

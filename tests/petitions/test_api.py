@@ -2,6 +2,7 @@
 paging, bad input, read-only, conditional GET and query counts."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,9 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limits(settings):
-    """The rate limits have tests of their own; here every request is the test's."""
+def _no_rate_limits_and_no_cached_figures(settings):
+    """The rate limits have tests of their own; here every request is the test's. The
+    figures are cached by filter: each test computes its own."""
     settings.RATE_LIMITS = {}
+    cache.clear()
 
 
 def numbers(response):
