@@ -417,3 +417,32 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 
     template_name = "petitions/api_docs.html"
     title = "Petition Archive API"
+
+
+ERROR_RESPONSES = {
+    "400": "A filter or page parameter has a value it cannot take; the body names each "
+    "parameter with its messages.",
+    "404": "No such petition, or a page past the last one.",
+    "429": "Too many requests from this address; try again after Retry-After seconds.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular hook: every operation may answer the errors above, each a JSON
+    object (`detail`, or the parameters in error with their messages)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "additionalProperties": True}
+                            }
+                        },
+                    },
+                )
+    return result

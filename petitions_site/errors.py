@@ -3,7 +3,9 @@
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -16,9 +18,14 @@ def server_error(request):
     if isinstance(error, DATABASE_DOWN) or (
         isinstance(error, DatabaseError) and "connection" in str(error).lower()
     ):
-        from django.http import HttpResponse
-
         response = HttpResponse(render_to_string("503.html", request=None), status=503)
         response["Retry-After"] = "30"
         return response
     return django_server_error(request)
+
+
+def page_not_found(request, exception):
+    """The API answers in JSON even for an address no route matches; pages in HTML."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return django_page_not_found(request, exception)

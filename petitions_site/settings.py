@@ -108,6 +108,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds a rendered public page is kept (petitions/cache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses an account or address after too many.
@@ -214,4 +216,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "petitions.api.document_error_responses",
+    ],
 }

@@ -27,4 +27,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler404 = "petitions_site.errors.page_not_found"
 handler500 = "petitions_site.errors.server_error"

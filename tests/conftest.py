@@ -12,6 +12,14 @@ def _static_files_without_a_manifest():
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached by another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def sample_petitions(db):
     """The reference data and the real House records of fixtures/."""

@@ -1,0 +1,15 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_unknown_api_address_answers_json(client):
+    response = client.get("/api/no-such-thing/ünïcode/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_an_unknown_page_answers_the_html_404_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
