@@ -178,4 +178,27 @@ def context(browser, archive):
 
 @pytest.fixture
 def page(context):
-    return context.new_page()
+    """A page that fails its test on a script error or a console error, such as a
+    resource the Content-Security-Policy refused."""
+    page = context.new_page()
+    problems = []
+
+    def on_console(message):
+        # Failed loads are judged by their response below: a page may be a 404 on purpose.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console error: {message.text} ({message.location['url']})")
+
+    def on_response(response):
+        request = response.request
+        if (
+            response.status >= 400
+            and request.resource_type != "document"
+            and not request.url.endswith("/favicon.ico")
+        ):
+            problems.append(f"{response.status} for {request.resource_type} {request.url}")
+
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
+    yield page
+    assert not problems, "The browser reported:\n" + "\n".join(problems)
