@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import LANGUAGES, PUBLIC_PAGES, VNU_JAR, require
+from tests.browser.conftest import API_DOCS, PUBLIC_PAGES, VNU_JAR, require
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +50,8 @@ def nu_checker():
 
 def test_every_public_page_type_is_valid_html_in_english_and_french(context, nu_checker, tmp_path):
     files = {}
-    for page_type in PUBLIC_PAGES:
-        for language in LANGUAGES:
-            path = page_type.path(language)
+    for page_type in [*PUBLIC_PAGES, API_DOCS]:
+        for language, path in page_type.paths():
             response = context.request.get(path)
             assert response.status == page_type.status, f"{path} answered {response.status}"
             assert response.headers["content-type"] == "text/html; charset=utf-8"

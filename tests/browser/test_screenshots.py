@@ -4,7 +4,7 @@ person would see at once: nothing wider than the screen, no text cut off."""
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, PUBLIC_PAGES, SCREENSHOTS
+from tests.browser.conftest import API_DOCS, DESKTOP, PHONE, PUBLIC_PAGES, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -38,18 +38,23 @@ OVERFLOWING = """() => {
 def test_every_public_page_type_fits_a_phone_and_a_desktop(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     wide = {}
-    for page_type in PUBLIC_PAGES:
+    for page_type in [*PUBLIC_PAGES, API_DOCS]:
+        languages = dict(page_type.paths())
         for language, device in [("en", "phone"), ("en", "desktop"), ("fr", "phone")]:
+            if language not in languages:
+                continue
             page.set_viewport_size(WIDTHS[device])
-            response = page.goto(page_type.path(language))
+            response = page.goto(languages[language])
             assert response.status == page_type.status, f"{response.url}: {response.status}"
+            if page_type.ready:
+                page.locator(page_type.ready).first.wait_for()
             page.screenshot(
                 path=SCREENSHOTS / f"{page_type.name}.{language}.{device}.png", full_page=True
             )
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             overflowing = page.evaluate(OVERFLOWING)
             if scroll_width > WIDTHS[device]["width"] or overflowing:
-                wide[f"{page_type.path(language)} at {device} width"] = (
+                wide[f"{languages[language]} at {device} width"] = (
                     f"page {scroll_width} px wide; " + ", ".join(overflowing)
                 )
     assert not wide, "Wider than the screen:\n" + "\n".join(f"{k}: {v}" for k, v in wide.items())
