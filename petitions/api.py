@@ -12,10 +12,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import GenericAPIView
@@ -85,34 +92,34 @@ class PetitionFilterBackend(DjangoFilterBackend):
 
 
 class NamesSerializer(serializers.Serializer):
-    slug = serializers.CharField(help_text="Stable identifier, used in filters.")
+    slug = serializers.CharField(help_text=_("Stable identifier, used in filters."))
     name_en = serializers.CharField()
     name_fr = serializers.CharField()
 
 
 class MinistryRefSerializer(serializers.Serializer):
-    slug = serializers.CharField(help_text="Stable identifier: the `ministry` filter.")
+    slug = serializers.CharField(help_text=_("Stable identifier: the `ministry` filter."))
     title_en = serializers.CharField()
     title_fr = serializers.CharField()
 
 
 class CaucusSerializer(serializers.Serializer):
-    slug = serializers.CharField(help_text="Stable identifier: the `caucus` filter.")
+    slug = serializers.CharField(help_text=_("Stable identifier: the `caucus` filter."))
     short_name = serializers.CharField()
     name_en = serializers.CharField()
     name_fr = serializers.CharField()
 
 
 class MemberRefSerializer(serializers.Serializer):
-    slug = serializers.CharField(help_text="Stable identifier: the `sponsor` filter.")
+    slug = serializers.CharField(help_text=_("Stable identifier: the `sponsor` filter."))
     name = serializers.CharField()
     house_person_id = serializers.IntegerField(
-        allow_null=True, help_text="The House of Commons' PersonId, where known."
+        allow_null=True, help_text=_("The House of Commons' PersonId, where known.")
     )
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    code = serializers.CharField(help_text='"441": 44th Parliament, 1st session.')
+    code = serializers.CharField(help_text=_('"441": 44th Parliament, 1st session.'))
 
     class Meta:
         model = ParliamentarySession
@@ -138,48 +145,52 @@ class ResponseSerializer(serializers.Serializer):
 class PetitionSerializer(serializers.Serializer):
     """A petition as the list gives it."""
 
-    number = serializers.CharField(help_text="e-N, or the presentation number of a paper one.")
-    url = serializers.SerializerMethodField(help_text="The petition's page: cite this address.")
-    api_url = serializers.SerializerMethodField(help_text="This petition in the API.")
-    kind = serializers.CharField(help_text="electronic or paper.")
+    number = serializers.CharField(help_text=_("e-N, or the presentation number of a paper one."))
+    url = serializers.SerializerMethodField(help_text=_("The petition's page: cite this address."))
+    api_url = serializers.SerializerMethodField(help_text=_("This petition in the API."))
+    kind = serializers.CharField(help_text=_("electronic or paper."))
     status = serializers.CharField(
-        help_text="Derived from the dates and the outcome: not_yet_open, open, closed, "
-        "certified, not_certified, closed_on_dissolution, presented or responded."
+        help_text=_(
+            "Derived from the dates and the outcome: not_yet_open, open, closed, "
+            "certified, not_certified, closed_on_dissolution, presented or responded."
+        )
     )
-    session = serializers.CharField(source="session.code", help_text='e.g. "441".')
-    topic = NamesSerializer(allow_null=True)
-    ministry = MinistryRefSerializer(allow_null=True, help_text="The minister addressed.")
-    sponsor = MemberRefSerializer(allow_null=True, help_text="The sponsoring Member.")
+    session = serializers.CharField(source="session.code", help_text=_('e.g. "441".'))
+    topic = NamesSerializer(allow_null=True, help_text=_("The subject the House files it under."))
+    ministry = MinistryRefSerializer(allow_null=True, help_text=_("The minister addressed."))
+    sponsor = MemberRefSerializer(allow_null=True, help_text=_("The sponsoring Member."))
     sponsor_caucus = CaucusSerializer(
-        allow_null=True, help_text="The sponsor's party when the petition was sponsored."
+        allow_null=True, help_text=_("The sponsor's party when the petition was sponsored.")
     )
-    petitioner_province = serializers.CharField(help_text="A two-letter code.")
+    petitioner_province = serializers.CharField(help_text=_("A two-letter code."))
     opens_at = serializers.DateTimeField(
-        source="window.opens_at", allow_null=True, default=None, help_text="Signing opened."
+        source="window.opens_at", allow_null=True, default=None, help_text=_("Signing opened.")
     )
     closes_at = serializers.DateTimeField(
-        source="window.closes_at", allow_null=True, default=None, help_text="Signing closed."
+        source="window.closes_at", allow_null=True, default=None, help_text=_("Signing closed.")
     )
-    presentation_number = serializers.CharField(help_text="PPS-NNNNN, once presented.")
-    presented_on = serializers.DateField(allow_null=True, help_text="Presented in the House.")
+    presentation_number = serializers.CharField(help_text=_("PPS-NNNNN, once presented."))
+    presented_on = serializers.DateField(allow_null=True, help_text=_("Presented in the House."))
     signature_count = serializers.IntegerField(
-        allow_null=True, help_text="Validated signatures in total."
+        allow_null=True, help_text=_("Validated signatures in total.")
     )
     response_due_on = serializers.SerializerMethodField(
-        help_text="45 calendar days after presentation: the deadline of Standing Order 36(8)."
+        help_text=_("45 calendar days after presentation: the deadline of Standing Order 36(8).")
     )
     first_response_on = serializers.DateField(
-        allow_null=True, help_text="The day the first response was tabled."
+        allow_null=True, help_text=_("The day the first response was tabled.")
     )
     days_to_respond = serializers.SerializerMethodField(
-        help_text="Calendar days from presentation to the first response."
+        help_text=_("Calendar days from presentation to the first response.")
     )
     responded_within_45_days = serializers.SerializerMethodField(
-        help_text="true if answered by the due date; false if later or overdue; "
-        "null while not presented or not yet due."
+        help_text=_(
+            "true if answered by the due date; false if later or overdue; "
+            "null while not presented or not yet due."
+        )
     )
-    prayer_en = serializers.CharField(help_text="What the petitioners ask, in English.")
-    prayer_fr = serializers.CharField(help_text="What the petitioners ask, in French.")
+    prayer_en = serializers.CharField(help_text=_("What the petitioners ask, in English."))
+    prayer_fr = serializers.CharField(help_text=_("What the petitioners ask, in French."))
 
     def get_url(self, petition) -> str:
         return petition_url(petition)
@@ -209,34 +220,38 @@ class PetitionDetailSerializer(PetitionSerializer):
     """The whole record of one petition."""
 
     house_id = serializers.IntegerField(
-        allow_null=True, help_text="The House's own record id, where known."
+        allow_null=True, help_text=_("The House's own record id, where known.")
     )
-    keywords = NamesSerializer(many=True, help_text="The House's index terms.")
-    petitioner_name = serializers.CharField(help_text="The petitioner (e-petitions only).")
-    petitioner_city = serializers.CharField()
-    original_language = serializers.CharField(help_text="en, fr or bilingual.")
+    keywords = NamesSerializer(many=True, help_text=_("The House's index terms."))
+    petitioner_name = serializers.CharField(help_text=_("The petitioner (e-petitions only)."))
+    petitioner_city = serializers.CharField(help_text=_("The petitioner's city."))
+    original_language = serializers.CharField(help_text=_("en, fr or bilingual."))
     addressee_kind = serializers.CharField(
-        help_text="house, government, prime_minister, minister or member."
+        help_text=_("house, government, prime_minister, minister or member.")
     )
-    addressee_member = MemberRefSerializer(allow_null=True)
-    whereas_en = serializers.CharField(help_text="One whereas item per line.")
-    whereas_fr = serializers.CharField(help_text="One whereas item per line.")
-    sponsor_riding = serializers.CharField(help_text="When the petition was sponsored.")
-    sponsor_province = serializers.CharField()
-    presenter = MemberRefSerializer(allow_null=True)
-    presenter_riding = serializers.CharField()
+    addressee_member = MemberRefSerializer(
+        allow_null=True, help_text=_("The Member of Parliament addressed, if any.")
+    )
+    whereas_en = serializers.CharField(help_text=_("One whereas item per line."))
+    whereas_fr = serializers.CharField(help_text=_("One whereas item per line."))
+    sponsor_riding = serializers.CharField(help_text=_("When the petition was sponsored."))
+    sponsor_province = serializers.CharField(help_text=_("When the petition was sponsored."))
+    presenter = MemberRefSerializer(
+        allow_null=True, help_text=_("The Member who presented it in the House.")
+    )
+    presenter_riding = serializers.CharField(help_text=_("The presenter's riding."))
     outcome = serializers.CharField(
-        help_text="certified, not_certified, closed_on_dissolution, or empty while pending."
+        help_text=_("certified, not_certified, closed_on_dissolution, or empty while pending.")
     )
-    outcome_on = serializers.DateField(allow_null=True)
-    window = serializers.SerializerMethodField(help_text="The signing period of an e-petition.")
+    outcome_on = serializers.DateField(allow_null=True, help_text=_("The day of the outcome."))
+    window = serializers.SerializerMethodField(help_text=_("The signing period of an e-petition."))
     province_counts = serializers.SerializerMethodField(
-        help_text="Validated signatures by province or territory code."
+        help_text=_("Validated signatures by province or territory code.")
     )
-    responses = ResponseSerializer(many=True, help_text="The government's responses, in order.")
-    source_url = serializers.CharField()
-    source_note = serializers.CharField()
-    updated_at = serializers.DateTimeField(help_text="When the record last changed.")
+    responses = ResponseSerializer(many=True, help_text=_("The government's responses, in order."))
+    source_url = serializers.CharField(help_text=_("Where the record was taken from."))
+    source_note = serializers.CharField(help_text=_("Notes on the record's provenance."))
+    updated_at = serializers.DateTimeField(help_text=_("When the record last changed."))
 
     @extend_schema_field(WindowSerializer(allow_null=True))
     def get_window(self, petition):
@@ -250,9 +265,9 @@ class PetitionDetailSerializer(PetitionSerializer):
 
 class MemberSerializer(serializers.ModelSerializer):
     name = serializers.CharField()
-    caucus = CaucusSerializer(allow_null=True, help_text="The latest known party.")
-    sponsored_count = serializers.IntegerField(help_text="E-petitions sponsored.")
-    presented_count = serializers.IntegerField(help_text="Petitions presented in the House.")
+    caucus = CaucusSerializer(allow_null=True, help_text=_("The latest known party."))
+    sponsored_count = serializers.IntegerField(help_text=_("E-petitions sponsored."))
+    presented_count = serializers.IntegerField(help_text=_("Petitions presented in the House."))
 
     class Meta:
         model = Member
@@ -271,13 +286,13 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MinistrySerializer(serializers.ModelSerializer):
-    addressed_count = serializers.IntegerField(help_text="Petitions addressed to the minister.")
-    response_count = serializers.IntegerField(help_text="Responses the minister tabled.")
+    addressed_count = serializers.IntegerField(help_text=_("Petitions addressed to the minister."))
+    response_count = serializers.IntegerField(help_text=_("Responses the minister tabled."))
     median_response_days = serializers.FloatField(
-        allow_null=True, help_text="Median days from presentation to a response."
+        allow_null=True, help_text=_("Median days from presentation to a response.")
     )
     within_deadline_share = serializers.FloatField(
-        allow_null=True, help_text="Share of responses tabled within 45 days (0 to 1)."
+        allow_null=True, help_text=_("Share of responses tabled within 45 days (0 to 1).")
     )
 
     class Meta:
@@ -323,6 +338,13 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @conditional_get
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="A name or riding; close spellings match too.")
+        ]
+    )
+)
 class MemberViewSet(viewsets.ReadOnlyModelViewSet):
     """Members of Parliament; `q` finds one by name or riding, typos forgiven."""
 

@@ -191,3 +191,26 @@ def test_export_queries_grow_with_chunks_of_rows_never_with_each_row(client, mon
     per_chunk = 3  # keywords, counts by province, responses
     assert large - small == per_chunk * (math.ceil(300 / 100) - 1)
     assert large < 20
+
+
+def test_the_data_dictionary_describes_every_column_field_and_filter(client):
+    from petitions.api import PetitionDetailSerializer
+    from petitions.filters import PetitionFilter
+
+    html = client.get("/data/").text
+    for column in exports.COLUMNS:
+        assert f"<code>{column}</code>" in html, column
+        assert str(exports.describe(column)).strip()
+    for name, field in PetitionDetailSerializer().fields.items():
+        assert f"<code>{name}</code>" in html, name
+        assert str(field.help_text).strip(), name
+    for name in PetitionFilter.base_filters:
+        assert f"<code>{name}</code>" in html, name
+    assert "How to cite a petition" in html
+
+
+def test_the_data_dictionary_speaks_french_under_fr(client):
+    html = client.get("/fr/data/").text
+    assert '<html lang="fr">' in html
+    assert "La page de la pétition : citez cette adresse." in html  # an API field
+    assert "Total des signatures validées." in html  # a CSV column
