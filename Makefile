@@ -45,10 +45,10 @@ run: install
 
 # The browser tests leave their screenshots in tests/screenshots/; its path closes the run.
 test: install browser-deps
-	@$(BIN)/pytest -n 2 $(PYTEST_ARGS); status=$$?; $(SCREENSHOTS_NOTE); exit $$status
+	@$(BIN)/pytest -n 2 -rs $(PYTEST_ARGS); status=$$?; $(SCREENSHOTS_NOTE); exit $$status
 
 test-browser: install browser-deps
-	@$(BIN)/pytest -m browser $(PYTEST_ARGS); status=$$?; $(SCREENSHOTS_NOTE); exit $$status
+	@$(BIN)/pytest -m browser -rs $(PYTEST_ARGS); status=$$?; $(SCREENSHOTS_NOTE); exit $$status
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

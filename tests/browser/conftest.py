@@ -50,11 +50,11 @@ except ImportError:  # the browser tests say so below
     sync_playwright = None
 
 
-def require(ok, what):
+def require(ok, what, remedy):
     """Skip the test when `what` is missing, or fail it under REQUIRE_BROWSER=1."""
     if ok:
         return
-    message = f"{what} is missing: the browser tests need it (see `make browser-deps`)."
+    message = f"Browser test not run: {what} is missing ({remedy})."
     if os.environ.get("REQUIRE_BROWSER") == "1":
         pytest.fail(f"{message} REQUIRE_BROWSER=1 makes this a failure.", pytrace=False)
     pytest.skip(message)
@@ -125,8 +125,8 @@ API_DOCS = PageType("api-docs", "api:docs", ready=".swagger-ui .opblock")
 
 @pytest.fixture(scope="session")
 def browser():
-    require(sync_playwright is not None, "The Python package playwright")
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    require(sync_playwright is not None, "the Python package playwright", "make install")
+    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}", "apt-get install chromium")
     # Playwright's sync API keeps an event loop in this thread, which Django would take
     # for an async context and refuse its ORM; the tests' own queries are plain sync.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")

@@ -33,15 +33,20 @@ RUN_AXE = """async (tags) => {
 }"""
 
 
+@pytest.fixture(scope="session")
+def axe_script():
+    require(AXE_SCRIPT.exists(), "axe-core in node_modules", "make browser-deps")
+    return AXE_SCRIPT
+
+
 @pytest.fixture
-def audit_page(browser, archive):
+def audit_page(axe_script, browser, archive):
     """A page with axe-core loaded into every document before the site's own code. As
     an init script it needs no exception to the site's Content-Security-Policy, so the
     pages are audited exactly as they are served."""
-    require(AXE_SCRIPT.exists(), "axe-core (node_modules/axe-core)")
     context = browser.new_context(base_url=archive.url, viewport=DESKTOP)
     context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(path=AXE_SCRIPT)
+    context.add_init_script(path=axe_script)
     yield context.new_page()
     context.close()
 

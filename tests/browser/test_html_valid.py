@@ -41,14 +41,14 @@ def described(message):
     return f"    {where}: {message['message']}\n        {message.get('extract', '').strip()}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def nu_checker():
-    require(shutil.which("java") is not None, "Java (apt-get install default-jre-headless)")
-    require(VNU_JAR.exists(), "The Nu HTML Checker (node_modules/vnu-jar)")
+    require(shutil.which("java") is not None, "Java", "apt-get install default-jre-headless")
+    require(VNU_JAR.exists(), "the Nu HTML Checker in node_modules", "make browser-deps")
     return nu_html_check
 
 
-def test_every_public_page_type_is_valid_html_in_english_and_french(context, nu_checker, tmp_path):
+def test_every_public_page_type_is_valid_html_in_english_and_french(nu_checker, context, tmp_path):
     files = {}
     for page_type in [*PUBLIC_PAGES, API_DOCS]:
         for language, path in page_type.paths():
