@@ -237,10 +237,22 @@ def _responses(record, petition, responses, lookups):
     return [kept[position] for position in sorted(kept)]
 
 
+# Rows the lookups found or made, so full_clean need not look each one up again.
+RESOLVED = [
+    "session",
+    "topic",
+    "ministry",
+    "addressee_member",
+    "sponsor",
+    "sponsor_caucus",
+    "presenter",
+]
+
+
 def _validate(petition, window, counts, responses):
     errors = []
     try:
-        petition.full_clean()
+        petition.full_clean(exclude=RESOLVED)
     except ValidationError as error:
         errors += validation_errors(error)
     if window is not None:
@@ -250,8 +262,9 @@ def _validate(petition, window, counts, responses):
             errors += validation_errors(error, "window.")
     for province, count in counts.items():
         try:
+            # One per province and not negative: the record's own shape and its reader.
             ProvinceSignatureCount(province=province, signature_count=count).full_clean(
-                exclude=["petition"]
+                exclude=["petition"], validate_unique=False, validate_constraints=False
             )
         except ValidationError as error:
             errors += validation_errors(error, f"province_counts.{province}.")
@@ -268,7 +281,7 @@ def _validate(petition, window, counts, responses):
         )
     for response in responses:
         try:
-            response.full_clean(exclude=["petition"])
+            response.full_clean(exclude=["petition", "ministry"])
         except ValidationError as error:
             errors += validation_errors(error, f"responses[{response.position}].")
     if errors:
@@ -279,7 +292,7 @@ def _write(petition, *, created, window, counts, responses, keyword_ids, comment
     old_window, new_window = window
     old_counts, new_counts = counts
     old_responses, new_responses = responses
-    with reversion.create_revision():
+    with reversion.create_revision(atomic=False):
         reversion.set_comment(comment)
         with connection.cursor() as cursor:
             # "A response is not tabled before presentation" is checked by triggers; let
@@ -293,14 +306,14 @@ def _write(petition, *, created, window, counts, responses, keyword_ids, comment
         elif new_window is not None:
             new_window.petition = petition
             new_window.save()
-        stale = set(old_counts) - set(new_counts)
-        if stale:
-            petition.province_counts.filter(province__in=stale).delete()
-        for province, count in new_counts.items():
-            if old_counts.get(province) != count:
-                ProvinceSignatureCount.objects.update_or_create(
-                    petition=petition, province=province, defaults={"signature_count": count}
-                )
+        changed = {p: c for p, c in new_counts.items() if old_counts.get(p) != c}
+        replaced = (set(old_counts) - set(new_counts)) | (set(changed) & set(old_counts))
+        if replaced:
+            petition.province_counts.filter(province__in=replaced).delete()
+        ProvinceSignatureCount.objects.bulk_create(
+            ProvinceSignatureCount(petition=petition, province=p, signature_count=c)
+            for p, c in changed.items()
+        )
         positions = {response.position for response in new_responses}
         for response in old_responses:
             if response.position not in positions:
@@ -354,8 +367,8 @@ def petition_import(*, records, source, skip_invalid=False, dry_run=False, unkno
                     continue
                 seen[number] = position
                 try:
-                    with transaction.atomic():
-                        result = petition_upsert(record=record, lookups=lookups, comment=comment)
+                    # A savepoint of its own: a rejected record takes its rows with it.
+                    result = petition_upsert(record=record, lookups=lookups, comment=comment)
                 except RecordInvalid as error:
                     lookups.forget()
                     for name, message in error.errors:
