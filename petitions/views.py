@@ -3,10 +3,13 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from petitions.cache import cached_page, kept
 from petitions.filters import COUNT_LIMIT, PetitionFilter
 from petitions.models import Member, Ministry, Petition
 
 HOME_LIST_LENGTH = 8
+# The home page's counts read the whole archive (seconds at a million petitions).
+COUNTS_SECONDS = 600
 MEMBER_PAGE_SIZE = 50
 RELATED_LIST_LENGTH = 20
 
@@ -21,16 +24,18 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@cached_page
 def home(request):
     petitions = Petition.objects.for_listing()
     context = {
         "closing_soon": petitions.closing_soon()[:HOME_LIST_LENGTH],
         "recently_answered": petitions.recently_answered(HOME_LIST_LENGTH),
-        "counts": Petition.objects.headline_counts(),
+        "counts": kept("headline-counts", Petition.objects.headline_counts, COUNTS_SECONDS),
     }
     return render(request, "petitions/home.html", context)
 
 
+@cached_page
 def petition_list(request):
     # A petition number typed in the search box goes straight to that petition.
     if (petition := Petition.objects.by_number(request.GET.get("q", ""))) is not None:
@@ -46,6 +51,7 @@ def petition_list(request):
     return render(request, "petitions/petition_list.html", context, status=status)
 
 
+@cached_page
 def petition_detail(request, number):
     petition = Petition.objects.for_detail().filter(number=number).first()
     if petition is None:
@@ -56,6 +62,7 @@ def petition_detail(request, number):
     return render(request, "petitions/petition_detail.html", {"petition": petition})
 
 
+@cached_page
 def member_list(request):
     text = request.GET.get("q", "").strip()[:200]
     members = Member.objects.with_petition_counts()
@@ -65,6 +72,7 @@ def member_list(request):
     return render(request, "petitions/member_list.html", {"page": page, "q": text})
 
 
+@cached_page
 def member_detail(request, slug):
     member = get_object_or_404(Member.objects.with_petition_counts(), slug=slug)
     petitions = Petition.objects.for_listing()
@@ -76,11 +84,13 @@ def member_detail(request, slug):
     return render(request, "petitions/member_detail.html", context)
 
 
+@cached_page
 def ministry_list(request):
     ministries = Ministry.objects.with_response_times()
     return render(request, "petitions/ministry_list.html", {"ministries": ministries})
 
 
+@cached_page
 def ministry_detail(request, slug):
     ministry = get_object_or_404(Ministry.objects.with_response_times(), slug=slug)
     petitions = Petition.objects.for_listing().with_first_response_on()

@@ -54,6 +54,9 @@ def site(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
         "DATABASE_CONNECT_TIMEOUT": "2",
+        # Every page is rendered, so that each one meets the database (a kept page
+        # would still be served while it is down).
+        "PAGE_CACHE_SECONDS": "0",
     }
     for command in (
         ["migrate", "--noinput", "-v", "0"],

@@ -1,0 +1,82 @@
+"""Whole public pages kept in the cache, and forgotten when the data changes.
+
+A public page depends only on its address (path, query string, and so its language) and
+on the data, never on who asks: it is kept under a key made of the address and the data
+version, a counter in the cache that every save or delete of a petition, response,
+Member, ministry or other record of the two apps moves on. With Redis (REDIS_URL) the
+counter is shared, so a clerk's save shows on every web process at once; with the local
+memory cache each process has its own, and another process's save shows when its copy
+expires (settings.PAGE_CACHE_SECONDS). Statuses follow the clock too (a window closes),
+which the same expiry bounds. PAGE_CACHE_SECONDS=0 turns the cache off."""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponseNotModified
+from django.utils.http import parse_etags, quote_etag
+from django.utils.translation import get_language
+
+VERSION_KEY = "data-version"
+WATCHED_APPS = {"petitions", "responses"}
+
+
+def data_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Unique across restarts, so that a page kept by an earlier process never matches.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def data_changed(sender, **kwargs):
+    """Receiver of post_save, post_delete and m2m_changed for the two apps' models."""
+    if sender._meta.app_label not in WATCHED_APPS:
+        return
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet, or evicted
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def kept(name, compute, seconds):
+    """compute(), kept under `name` until the data changes or `seconds` pass: for
+    figures that read the whole archive, like the home page's counts."""
+    return cache.get_or_set(f"{name}:{data_version()}", compute, seconds)
+
+
+def cached_page(view):
+    """Serve a GET from the cache when this address was rendered since the data last
+    changed; keep a fresh 200 for next time. Answers If-None-Match with 304."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if request.method not in ("GET", "HEAD") or not seconds:
+            return view(request, *args, **kwargs)
+        version = data_version()
+        address = f"{get_language()}:{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+        # The clock's part: a page is never older than `seconds`, whoever asks.
+        period = int(time.time() // seconds)
+        etag = quote_etag(f"{version}-{period}-{digest[:12]}")
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            return response
+        key = f"page:{version}:{period}:{digest}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return response
+            if hasattr(response, "render"):
+                response.render()
+            response["ETag"] = etag
+            cache.set(key, response, seconds)
+        return response
+
+    return wrapper
