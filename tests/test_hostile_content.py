@@ -1,8 +1,12 @@
 """Text with markup, script, unusual Unicode and very long words is shown escaped and
 intact wherever the archive publishes it."""
 
+import csv
 import datetime
 import html
+import io
+import json
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -58,3 +62,39 @@ def test_hostile_text_in_the_query_is_escaped_on_the_page(client, db):
     response = client.get("/petitions/", {"q": SCRIPT})
     assert response.status_code == 200
     assert "<script>alert" not in response.content.decode()
+
+
+def test_the_api_returns_hostile_text_exactly(client, hostile_petition):
+    record = client.get("/api/petitions/e-9999/").json()
+    assert record["petitioner_name"] == f"{SCRIPT} {EMOJI}"
+    assert record["whereas_en"] == "\n".join(HOSTILE)
+    assert record["responses"][0]["text_en"] == f"{SCRIPT}\n\n{LONG_WORD} {EMOJI}"
+
+
+def test_the_json_export_returns_hostile_text_exactly(client, hostile_petition):
+    response = client.get("/petitions/export.json", {"number": "e-9999"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    records = json.loads(body)
+    records = records["petitions"] if isinstance(records, dict) else records
+    assert records[0]["petitioner_city"] == RTL
+    assert records[0]["whereas_en"] == "\n".join(HOSTILE)
+
+
+def test_the_csv_export_keeps_hostile_text_in_one_cell(client, hostile_petition):
+    response = client.get("/petitions/export.csv", {"number": "e-9999"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 1
+    assert rows[0]["whereas_en"] == "\n".join(HOSTILE)
+    assert rows[0]["petitioner_city"] == RTL
+
+
+@pytest.mark.parametrize("feed", ["/feeds/petitions/", "/feeds/responses/"])
+def test_feeds_escape_hostile_text_and_parse(client, hostile_petition, feed):
+    response = client.get(feed)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<script>alert" not in body
+    root = ET.fromstring(response.content)
+    text = "".join(root.itertext())
+    assert SCRIPT in text or EMOJI in text or LONG_WORD in text
