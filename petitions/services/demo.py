@@ -1,7 +1,9 @@
 """Demo data: synthetic petitions shaped like the House's, written by COPY."""
 
 import datetime
+import queue
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -112,21 +114,27 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
             "e_number": _max_e_number(),
             "created_at": datetime.datetime.combine(as_of, datetime.time(12), tzinfo=OTTAWA),
         }
-        for session, size in plan:
-            _seed_session(
-                rng,
-                session,
-                size,
-                as_of=as_of,
-                members=members[session.pk],
-                topics=topics,
-                ministries=ministries,
-                keywords=keywords,
-                state=state,
-                report=report,
-                synthetic=synthetic,
-                tick=tick,
-            )
+        sequences = {session.pk: _max_sequence(session) for session, _ in plan}
+        writer = _CopyWriter(report, tick)
+        try:
+            for session, size in plan:
+                writer.put(
+                    _seed_session(
+                        rng,
+                        session,
+                        size,
+                        as_of=as_of,
+                        members=members[session.pk],
+                        topics=topics,
+                        ministries=ministries,
+                        keywords=keywords,
+                        state=state,
+                        sequence=sequences[session.pk],
+                        synthetic=synthetic,
+                    )
+                )
+        finally:
+            writer.close()
         if rebuilt is not None:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
@@ -317,11 +325,10 @@ def _seed_session(
     ministries,
     keywords,
     state,
-    report,
+    sequence,
     synthetic,
-    tick,
 ):
-    """Generate and COPY one session's petitions and their rows."""
+    """One session's petitions and their rows, as [(name, model, rows)] for COPY."""
     end = min(session.ended_on or as_of, as_of)
     span = (end - session.started_on).days + 1
     dissolved = session.ended_on is not None and session.ended_on < as_of
@@ -347,7 +354,6 @@ def _seed_session(
             )
         )
     petitions.sort(key=lambda p: (p["_day"], p["_minutes"]))
-    sequence = _max_sequence(session)
     presented = sorted((p for p in petitions if p["presented_on"]), key=lambda p: p["presented_on"])
     for petition in presented:
         sequence += 1
@@ -379,18 +385,53 @@ def _seed_session(
         links.extend(
             {"petition_id": pk, "keyword_id": keyword.pk} for keyword in petition["_keywords"]
         )
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        report.rows["petitions"] = report.rows.get("petitions", 0) + _copy(raw, Petition, petitions)
-        for name, model, rows in (
-            ("signature windows", SignatureWindow, windows),
-            ("counts by province", ProvinceSignatureCount, counts),
-            ("responses", GovernmentResponse, responses),
-            ("keyword links", Petition.keywords.through, links),
-        ):
-            report.rows[name] = report.rows.get(name, 0) + _copy(raw, model, rows)
-    if tick:
-        tick(len(petitions))
+    return [
+        ("petitions", Petition, petitions),
+        ("signature windows", SignatureWindow, windows),
+        ("counts by province", ProvinceSignatureCount, counts),
+        ("responses", GovernmentResponse, responses),
+        ("keyword links", Petition.keywords.through, links),
+    ]
+
+
+class _CopyWriter:
+    """COPYs each session's rows on a thread of its own, so that the next session's
+    petitions are made while the database stores the last one's: the database's work
+    and Python's overlap on two cores. The thread uses the transaction's connection,
+    which the caller leaves alone until `close()`."""
+
+    def __init__(self, report, tick):
+        self.report, self.tick = report, tick
+        self.error = None
+        self.connection = connection.connection
+        self.batches = queue.Queue(maxsize=1)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while (batch := self.batches.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                with self.connection.cursor() as cursor:
+                    for name, model, rows in batch:
+                        written = _copy(cursor, model, rows)
+                        self.report.rows[name] = self.report.rows.get(name, 0) + written
+                        if name == "petitions" and self.tick:
+                            self.tick(written)
+            except Exception as error:  # handed to the caller by put() or close()
+                self.error = error
+
+    def put(self, batch):
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)
+
+    def close(self):
+        self.batches.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _seed_petition(
