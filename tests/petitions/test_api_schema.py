@@ -56,3 +56,12 @@ def test_the_docs_come_from_local_files_with_no_inline_script_or_style(client):
     assert response["Content-Type"] == "application/javascript"
     assert "SwaggerUIBundle" in response.text
     assert "/api/schema/" in response.text
+
+
+def test_the_schema_is_generated_without_a_warning(tmp_path):
+    from django.core.management import call_command
+
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
+    assert "/api/petitions/{number}/" in (tmp_path / "schema.yaml").read_text()
