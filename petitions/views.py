@@ -40,12 +40,10 @@ def petition_list(request):
     # A petition number typed in the search box goes straight to that petition.
     if (petition := Petition.objects.by_number(request.GET.get("q", ""))) is not None:
         return redirect(petition)
-    petition_filter = PetitionFilter(
-        request.GET, queryset=Petition.objects.for_listing(), request=request
-    )
+    petition_filter = PetitionFilter(request.GET, queryset=Petition.objects.all(), request=request)
     page = None
     if petition_filter.is_valid():
-        page = petition_filter.get_page(request.GET.get("page"))
+        page = petition_filter.get_page(request.GET.get("page"), Petition.objects.for_listing())
     context = {"filter": petition_filter, "page": page, "count_limit": COUNT_LIMIT}
     status = 200 if page is not None else 400
     return render(request, "petitions/petition_list.html", context, status=status)
