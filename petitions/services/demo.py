@@ -115,6 +115,14 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
             "created_at": datetime.datetime.combine(as_of, datetime.time(12), tzinfo=OTTAWA),
         }
         sequences = {session.pk: _max_sequence(session) for session, _ in plan}
+        # About one petition in six is an e-petition: more of them in the sessions since
+        # December 2015 when the plan reaches back to sessions that had none.
+        since = sum(
+            size
+            for session, size in plan
+            if (session.ended_on or as_of) >= synthetic.E_PETITIONS_BEGAN
+        )
+        e_share = min(count / 6 / since, 0.5) if since else 0.0
         writer = _CopyWriter(report, tick)
         try:
             for session, size in plan:
@@ -130,6 +138,7 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
                         keywords=keywords,
                         state=state,
                         sequence=sequences[session.pk],
+                        e_share=e_share,
                         synthetic=synthetic,
                     )
                 )
@@ -326,13 +335,13 @@ def _seed_session(
     keywords,
     state,
     sequence,
+    e_share,
     synthetic,
 ):
     """One session's petitions and their rows, as [(name, model, rows)] for COPY."""
     end = min(session.ended_on or as_of, as_of)
     span = (end - session.started_on).days + 1
     dissolved = session.ended_on is not None and session.ended_on < as_of
-    e_share = 1 / 6 if end >= synthetic.E_PETITIONS_BEGAN else 0.0
     petitions = []
     for _ in range(size):
         day = session.started_on + datetime.timedelta(days=rng.randrange(span))

@@ -48,7 +48,7 @@ def test_seeded_petitions_look_like_the_houses(db):
     paper = Petition.objects.filter(kind=Kind.PAPER).count()
     electronic = Petition.objects.filter(kind=Kind.ELECTRONIC).count()
     assert paper + electronic == 900
-    assert 3.5 < paper / electronic < 7.5
+    assert 4 < paper / electronic < 6.5
     first_opened = Petition.objects.filter(kind=Kind.ELECTRONIC).order_by("window__opens_at")
     assert first_opened.first().window.opens_at.date() >= datetime.date(2015, 12, 3)
     assert 100 < Member.objects.count() < 1000
@@ -103,3 +103,17 @@ def test_a_big_load_rebuilds_the_full_text_index_it_dropped(db, monkeypatch):
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'petition_search_vector'")
         assert cursor.fetchone() == (1,)
     assert Petition.objects.search("gouvernement").exists()
+
+
+def test_a_million_petitions_fit_the_sessions_five_digit_numbers(db):
+    import random
+
+    from petitions.house import synthetic
+    from petitions.services.demo import _seed_plan
+
+    call_command("loaddata", "reference", verbosity=0)
+    plan = _seed_plan(random.Random(1), 1_000_000, datetime.date(2026, 1, 15), synthetic)
+    sizes = [size for _, size in plan]
+    assert sum(sizes) == 1_000_000
+    assert max(sizes) <= synthetic.MAX_SEQUENCE
+    assert len(plan) > 6  # earlier sessions were added to make room
