@@ -114,7 +114,7 @@ def fetch(port, path, timeout=30):
 
 
 @contextlib.contextmanager
-def gunicorn(database_url, workers=WORKERS, nice=0, **extra_env):
+def gunicorn(database_url, workers=WORKERS, nice=0, timeout=30, **extra_env):
     """Run gunicorn on a free port of 127.0.0.1 until the block ends; yields
     (port, process). Static files are collected into a temporary folder. `nice` lowers
     its CPU priority."""
@@ -128,7 +128,7 @@ def gunicorn(database_url, workers=WORKERS, nice=0, **extra_env):
         # The log goes to a file: a pipe nobody reads would block gunicorn once full.
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "petitions_site.wsgi",
-             "--bind", f"{HOST}:{port}", "--workers", str(workers), "--timeout", "30",
+             "--bind", f"{HOST}:{port}", "--workers", str(workers), "--timeout", str(timeout),
              "--backlog", "2048"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
             preexec_fn=_niced(nice),
