@@ -11,6 +11,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -31,11 +32,13 @@ from rest_framework.response import Response
 
 from petitions import stats
 from petitions.exports import deadline_facts, petition_url
-from petitions.filters import DEFAULT_PAGE_SIZE, PetitionFilter, Sort
+from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter, Sort
 from petitions.filters import PetitionPaginator as ListPaginator
 from petitions.models import Member, Ministry, ParliamentarySession, Petition
 
 MAX_API_PAGE_SIZE = 500
+# As deep as the list page counts.
+MAX_API_ROWS = COUNT_LIMIT
 
 conditional_get = method_decorator(
     decorator_from_middleware(ConditionalGetMiddleware), name="dispatch"
@@ -64,7 +67,32 @@ class PetitionPaginator(ListPaginator):
 
 
 class PetitionPagination(Pagination):
+    """Pages of petitions down to MAX_API_ROWS: a deeper page costs seconds to find
+    (offset pagination reads every row before it), and the streamed exports give any
+    number of rows."""
+
+    page_query_description = _(
+        "A page number. Pages reach the first 10,000 petitions of a filter; the CSV and "
+        "JSON exports (/petitions/export.csv, .json) take the same filters and give them all."
+    )
+
     def paginate_queryset(self, queryset, request, view=None):
+        number = request.query_params.get(self.page_query_param, "1")
+        if number.isdigit() and (int(number) - 1) * self.get_page_size(request) >= MAX_API_ROWS:
+            raise serializers.ValidationError(
+                {
+                    self.page_query_param: [
+                        _(
+                            "Pages reach the first %(rows)s petitions: narrow the filter, "
+                            "or download every petition it keeps from %(export)s."
+                        )
+                        % {
+                            "rows": number_format(MAX_API_ROWS, force_grouping=True),
+                            "export": "/petitions/export.json",
+                        }
+                    ]
+                }
+            )
         sort = getattr(view, "petition_sort", Sort.NEWEST)
         self.django_paginator_class = partial(PetitionPaginator, sort=sort)
         return super().paginate_queryset(queryset, request, view)

@@ -245,3 +245,12 @@ def test_member_and_ministry_lists_query_a_fixed_number_of_times(client):
         with CaptureQueriesContext(connection) as context:
             assert client.get(url, {"page_size": 500}).status_code == 200
         assert len(context) <= 2, url
+
+
+def test_pages_stop_at_ten_thousand_petitions_with_a_pointer_to_the_exports(client):
+    PetitionFactory()
+    response = client.get("/api/petitions/", {"page": 21, "page_size": 500})
+    assert response.status_code == 400
+    [message] = response.json()["page"]
+    assert "10,000" in message and "/petitions/export.json" in message
+    assert client.get("/api/petitions/", {"page": 20, "page_size": 500}).status_code == 404
