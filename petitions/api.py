@@ -78,7 +78,11 @@ class PetitionPagination(Pagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         number = request.query_params.get(self.page_query_param, "1")
-        if number.isdigit() and (int(number) - 1) * self.get_page_size(request) >= MAX_API_ROWS:
+        if (
+            number.isascii()
+            and number.isdigit()
+            and (int(number) - 1) * self.get_page_size(request) >= MAX_API_ROWS
+        ):
             raise serializers.ValidationError(
                 {
                     self.page_query_param: [
