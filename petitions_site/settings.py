@@ -208,7 +208,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Petitions to the House of Commons of Canada and the government's responses. "
         "Read-only. The petition list takes the same filters as the /petitions/ page, "
-        "its CSV and JSON exports and its Atom feeds."
+        "its CSV and JSON exports and its Atom feeds. Every answer carries an ETag: send "
+        "it in If-None-Match to get 304 Not Modified when nothing changed. Pages reach "
+        "the first 10,000 petitions of a filter; /petitions/export.json gives them all. "
+        "Every field is described at /data/."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
