@@ -7,17 +7,19 @@ by CI) it fails them instead, so CI cannot pass by skipping.
 
 The live server runs in a thread of this process against the test database, so the
 tests' data must be committed: every browser test is transactional (the live_server
-fixture sees to that), loads the archive's data itself, and gets the rows that
-migrations made back (serialized rollback) after the flush between tests."""
+fixture sees to that) and loads the archive's data itself. The flush after each
+transactional test, these or others in the suite, also empties the Clerk group that a
+migration made: the browser tests make it again before they start and after the last."""
 
 import datetime
+import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -142,30 +144,41 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def clerk_group_as_migrated():
+    """The Clerk group with the permissions its migration gives it. A flush makes the
+    content types and permissions again (post_migrate) but not the group. (Django's
+    serialized rollback cannot stand in: after another test's flush the content types
+    come back under new ids, and reloading the saved ones collides with them.)"""
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("petitions.migrations.0002_clerk_group")
+    granted = Q(pk__in=[])
+    for app_label, models in migration.CLERK_PERMISSIONS.items():
+        for model, actions in models.items():
+            codenames = [f"{action}_{model}" for action in actions]
+            granted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    group, _ = Group.objects.get_or_create(name="Clerk")
+    group.permissions.set(Permission.objects.filter(granted))
+    return group
+
+
 @pytest.fixture(scope="session")
-def _migration_rows_kept_after_the_last_browser_test(django_db_setup, django_db_blocker):
-    """The flush after a transactional test empties every table, the Clerk group that a
-    migration made included; later tests and the next --reuse-db run expect it."""
+def _clerk_group_kept_after_the_last_browser_test(django_db_setup, django_db_blocker):
+    """Later tests of this run, and the next --reuse-db run, expect the Clerk group."""
     yield
     with django_db_blocker.unblock():
-        connection = connections["default"]
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            connection.creation.deserialize_db_from_string(contents)
+        clerk_group_as_migrated()
 
 
 @pytest.fixture
-def archive(
-    _migration_rows_kept_after_the_last_browser_test,
-    django_db_serialized_rollback,
-    live_server,
-):
-    """The reference data, the ten real House records, and one petition open for
-    signature now (the real ones are all closed), committed for the live server."""
+def archive(_clerk_group_kept_after_the_last_browser_test, live_server):
+    """The Clerk group, the reference data, the ten real House records, and one petition
+    open for signature now (the real ones are all closed), committed for the live
+    server."""
     from petitions.models import ParliamentarySession, Topic
     from tests.factories import PetitionFactory, SignatureWindowFactory
 
+    clerk_group_as_migrated()
     call_command("loaddata", "reference", "sample_petitions", verbosity=0)
     open_petition = PetitionFactory(
         number="e-9001",
