@@ -1,7 +1,10 @@
+from contextlib import contextmanager
+
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept
 from petitions.filters import COUNT_LIMIT, PetitionFilter
@@ -10,6 +13,9 @@ from petitions.models import Member, Ministry, Petition
 HOME_LIST_LENGTH = 8
 # The home page's counts read the whole archive (seconds at a million petitions).
 COUNTS_SECONDS = 600
+# A list page whose queries take longer is refused with a message (a search or a
+# combination of filters no index serves), well before the site-wide 15 s timeout.
+LIST_QUERY_MS = 5000
 MEMBER_PAGE_SIZE = 50
 RELATED_LIST_LENGTH = 20
 
@@ -41,12 +47,30 @@ def petition_list(request):
     if (petition := Petition.objects.by_number(request.GET.get("q", ""))) is not None:
         return redirect(petition)
     petition_filter = PetitionFilter(request.GET, queryset=Petition.objects.all(), request=request)
-    page = None
+    page, too_slow = None, False
     if petition_filter.is_valid():
-        page = petition_filter.get_page(request.GET.get("page"), Petition.objects.for_listing())
+        try:
+            with time_limit(LIST_QUERY_MS):
+                page = petition_filter.get_page(
+                    request.GET.get("page"), Petition.objects.for_listing()
+                )
+        except OperationalError as error:
+            if not isinstance(error.__cause__, QueryCanceled):
+                raise
+            too_slow = True
     context = {"filter": petition_filter, "page": page, "count_limit": COUNT_LIMIT}
+    context["too_slow"] = too_slow
     status = 200 if page is not None else 400
     return render(request, "petitions/petition_list.html", context, status=status)
+
+
+@contextmanager
+def time_limit(milliseconds):
+    """Queries in the block are cancelled after `milliseconds` (in a transaction of
+    their own), instead of holding a worker until the site-wide statement timeout."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+        yield
 
 
 @cached_page

@@ -88,3 +88,22 @@ def test_with_the_cache_off_every_request_renders_the_page(client, settings):
     assert response.status_code == 200
     assert len(queries) > 0
     assert "ETag" not in response.headers
+
+
+def test_a_list_whose_queries_take_too_long_is_refused_with_a_message(client, monkeypatch):
+    from django.db import connection
+
+    from petitions import views
+    from petitions.filters import PetitionFilter
+
+    def slow_page(self, number, rows=None):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(2)")
+
+    monkeypatch.setattr(views, "LIST_QUERY_MS", 50)
+    monkeypatch.setattr(PetitionFilter, "get_page", slow_page)
+    response = client.get("/petitions/?q=housing")
+    assert response.status_code == 400
+    assert "This search takes too long to answer" in response.text
+    # The connection is usable afterwards.
+    assert client.get("/healthz").status_code == 200
