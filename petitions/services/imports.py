@@ -251,13 +251,32 @@ RESOLVED = [
 
 def _validate(petition, window, counts, responses):
     errors = []
+    # The petition's and the window's check constraints restate rules their clean()
+    # applies (number formats, a window that closes after it opens) and the readers
+    # guarantee (counts not negative); the database enforces them all again. Checking
+    # them here would cost a query each, a record. The number was looked up already.
     try:
-        petition.full_clean(exclude=RESOLVED)
+        petition.full_clean(exclude=RESOLVED, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         errors += validation_errors(error)
+    if petition.presentation_number:
+        other = (
+            Petition.objects.filter(presentation_number=petition.presentation_number)
+            .exclude(pk=petition.pk)
+            .values_list("number", flat=True)
+            .first()
+        )
+        if other:
+            errors.append(
+                (
+                    "presentation_number",
+                    f"{petition.presentation_number} is already the presentation number of "
+                    f"{other}.",
+                )
+            )
     if window is not None:
         try:
-            window.full_clean(exclude=["petition"])
+            window.full_clean(exclude=["petition"], validate_constraints=False)
         except ValidationError as error:
             errors += validation_errors(error, "window.")
     for province, count in counts.items():

@@ -84,3 +84,12 @@ def test_import_is_all_or_nothing_unless_asked_to_skip(reference):
     report = petition_import(records=iter(records), source="test.json", skip_invalid=True)
     assert report.written and report.created == 1
     assert list(Petition.objects.values_list("number", flat=True)) == ["e-7001"]
+
+
+def test_a_presentation_number_already_taken_is_refused_by_name(reference):
+    petition_upsert(record=record(presentation_number="441-00007", presented_on=None))
+    with pytest.raises(RecordInvalid) as refused:
+        petition_upsert(record=record(number="e-7002", presentation_number="441-00007"))
+    assert refused.value.errors == [
+        ("presentation_number", "441-00007 is already the presentation number of e-7001.")
+    ]
