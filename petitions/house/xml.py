@@ -184,7 +184,11 @@ def read_xml(stream, unknown):
                 stack.append(element)
                 continue
             stack.pop()
-            if element.tag != "Petition" or any(e.tag == "Petition" for e in stack):
+            # An export with a default namespace names its elements "{uri}Petition".
+            element.tag = element.tag.rpartition("}")[2]
+            if element.tag != "Petition" or any(
+                e.tag.rpartition("}")[2] == "Petition" for e in stack
+            ):
                 continue
             index += 1
             position = f"petition {index}"

@@ -252,3 +252,23 @@ def test_bad_json_and_csv_are_refused_with_their_position(reference, tmp_path):
     ok, report = run(csv_file)
     assert not ok and "line 2: petitioner_province: unknown province or territory 'Mars'" in report
     assert Petition.objects.count() == 0
+
+
+def test_an_export_with_a_namespace_reads_the_same(reference, tmp_path):
+    path = tmp_path / "namespaced.xml"
+    path.write_text(
+        '<ArrayOfPetition xmlns="http://schemas.example/petitions">'
+        + petition()
+        + "</ArrayOfPetition>",
+        encoding="utf-8",
+    )
+    ok, report = run(path)
+    assert ok, report
+    assert Petition.objects.get(number="e-9001").petitioner_name == "Ada Lovelace"
+
+
+def test_a_file_without_petitions_says_so(reference, tmp_path):
+    path = tmp_path / "empty.xml"
+    path.write_text("<Nothing><Here /></Nothing>", encoding="utf-8")
+    ok, report = run(path)
+    assert "empty.xml: no petitions found in this file." in report

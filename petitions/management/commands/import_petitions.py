@@ -159,6 +159,8 @@ class Command(BaseCommand):
         if report.error:
             self.stderr.write(f"{path.name}: {report.error}. Nothing of this file was written.")
             return
+        if not report.records:
+            self.stderr.write(f"{path.name}: no petitions found in this file.")
         rate = report.records / seconds if seconds else 0
         counts = (
             f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged, "
