@@ -272,3 +272,34 @@ def test_a_file_without_petitions_says_so(reference, tmp_path):
     path.write_text("<Nothing><Here /></Nothing>", encoding="utf-8")
     ok, report = run(path)
     assert "empty.xml: no petitions found in this file." in report
+
+
+def test_a_presentation_number_gives_the_session_a_record_leaves_out(reference, tmp_path):
+    record = petition(
+        extra="<PresentedDateTime>March 30, 2023</PresentedDateTime>"
+        "<PresentedPetitionNumber>441-00010</PresentedPetitionNumber>"
+    ).replace(' ParliamentNumber="44" Session="1"', "")
+    ok, report = run(xml_file(tmp_path, record))
+    assert ok, report
+    assert Petition.objects.get(number="e-9001").session.code == "441"
+
+
+def test_a_session_the_file_names_is_made_but_one_it_does_not_name_is_never_guessed(
+    reference, tmp_path
+):
+    from petitions.models import ParliamentarySession
+
+    named = petition().replace(
+        'ParliamentNumber="44" Session="1"', 'ParliamentNumber="46" Session="1"'
+    )
+    ok, report = run(xml_file(tmp_path, named))
+    assert ok, report
+    made = ParliamentarySession.objects.get(parliament=46, session=1)
+    assert made.started_on.isoformat() == "2023-01-10"  # the earliest date the record gives
+    unnamed = petition("e-9002").replace(
+        'ParliamentNumber="44" Session="1"', 'ParliamentNumber="47"'
+    )
+    ok, report = run(xml_file(tmp_path, unnamed, name="unnamed.xml"))
+    assert not ok
+    assert "petition 1 (e-9002): session: no session of the 47th Parliament was sitting" in report
+    assert not ParliamentarySession.objects.filter(parliament=47).exists()
