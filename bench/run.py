@@ -1,6 +1,7 @@
 """The benchmark: `make bench` (50,000 petitions) and `make bench-large` (1,000,000).
 
     .venv/bin/python bench/run.py --petitions N [--seed S] [--only REGEX] [--requests R]
+    .venv/bin/python bench/run.py --show bench/results/FILE.json
 
 The database is bench_<size> (bench_50k, bench_1m): on the DATABASE_URL server when it is
 set, else in the embedded PostgreSQL. It is built with `seed_demo` when missing or when
@@ -22,6 +23,7 @@ Three measurements, all on this machine, all stopping by themselves:
 Results go to stdout as a table and to bench/results/<size>-<label>.json."""
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -233,6 +235,7 @@ def run_throughput(url, paths, page_cache_seconds):
     results = {}
     with server.gunicorn(url, PAGE_CACHE_SECONDS=str(page_cache_seconds)) as (port, _process):
         for name, path in paths.items():
+            drain(port)
             server.wrk(port, [path], connections=THROUGHPUT_CONNECTIONS, seconds=2)  # warm-up
             figures = server.wrk(
                 port, [path], connections=THROUGHPUT_CONNECTIONS, seconds=THROUGHPUT_SECONDS
@@ -250,6 +253,19 @@ def run_throughput(url, paths, page_cache_seconds):
         f"{name} {figures['share_of_floor']:.0%}" for name, figures in results.items()
     ))  # fmt: skip
     return results
+
+
+def drain(port, seconds=120):
+    """Wait until the workers are idle: requests a load left queued when its clients
+    went away are still served, and would be counted against the next page."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            server.fetch(port, "/healthz", timeout=seconds)
+        if time.monotonic() - started < 0.2:
+            return
+        time.sleep(1)
 
 
 class RssSampler(threading.Thread):
@@ -384,7 +400,30 @@ def git_label():
     return answer.stdout.strip() or "unknown"
 
 
+def show(path):
+    """Print a results file as the tables BENCHMARKS.md shows."""
+    results = json.loads(Path(path).read_text())
+    print(f"{results['petitions']:,} petitions, {results['date']}, {results['commit']}\n")
+    print(HEADER)
+    for result in results["scenarios"]:
+        print(row(result))
+    for key in ("throughput_uncached", "throughput"):
+        if key in results:
+            print(f"\n{key}: | page | req/s | share of floor | p50 ms | p99 ms | errors |")
+            for name, figures in results[key].items():
+                latency = figures["latency_ms"]
+                print(
+                    f"| {name} | {figures['rps']:.1f} | {figures['share_of_floor']:.0%} | "
+                    f"{latency['p50']:.1f} | {latency['p99']:.1f} | {figures['error_count']} |"
+                )
+    for key in ("export", "mixed"):
+        if key in results:
+            print(f"\n{key}: {json.dumps(results[key])}")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--show":
+        return show(sys.argv[2])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--petitions", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
