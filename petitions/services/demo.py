@@ -164,7 +164,8 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
 
 def _drop_search_index(count):
     """Drop the full-text GIN index when the load is at least as big as the table: built
-    once at the end, it costs a third of keeping it up to date row by row."""
+    once at the end, it costs a third of keeping it up to date row by row. Pages that
+    read petitions wait for the load to commit meanwhile: this is for demo databases."""
     if count < SEARCH_INDEX_REBUILD_FROM or count < Petition.objects.count():
         return None
     index = next(i for i in Petition._meta.indexes if i.name == "petition_search_vector")
