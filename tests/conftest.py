@@ -1,3 +1,7 @@
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -18,6 +22,16 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def own_tmp_path():
+    """A temporary folder outside pytest's own, for an embedded PostgreSQL: it runs as
+    another user, which needs to reach the folder, and pytest closes its base folder to
+    everyone but the owner at each worker's start."""
+    path = Path(tempfile.mkdtemp(prefix="petitions-test-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture

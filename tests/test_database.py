@@ -27,8 +27,8 @@ def run_python(code, data_dir):
     )
 
 
-def test_the_embedded_server_keeps_its_data_and_stops_when_the_process_exits(tmp_path):
-    data_dir = tmp_path / "pgdata"
+def test_the_embedded_server_keeps_its_data_and_stops_when_the_process_exits(own_tmp_path):
+    data_dir = own_tmp_path / "pgdata"
     write = (
         "import psycopg; from petitions_site.database import embedded_database_url as url\n"
         "with psycopg.connect(url(), autocommit=True) as c:\n"

