@@ -12,16 +12,16 @@ transactional test, these or others in the suite, also empties the Clerk group t
 migration made: the browser tests make it again before they start and after the last."""
 
 import datetime
-import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from tests.factories import clerk_group_as_migrated
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -142,24 +142,6 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def clerk_group_as_migrated():
-    """The Clerk group with the permissions its migration gives it. A flush makes the
-    content types and permissions again (post_migrate) but not the group. (Django's
-    serialized rollback cannot stand in: after another test's flush the content types
-    come back under new ids, and reloading the saved ones collides with them.)"""
-    from django.contrib.auth.models import Group, Permission
-
-    migration = importlib.import_module("petitions.migrations.0002_clerk_group")
-    granted = Q(pk__in=[])
-    for app_label, models in migration.CLERK_PERMISSIONS.items():
-        for model, actions in models.items():
-            codenames = [f"{action}_{model}" for action in actions]
-            granted |= Q(content_type__app_label=app_label, codename__in=codenames)
-    group, _ = Group.objects.get_or_create(name="Clerk")
-    group.permissions.set(Permission.objects.filter(granted))
-    return group
 
 
 @pytest.fixture(scope="session")
