@@ -44,9 +44,9 @@ def database_url():
 
 
 @pytest.fixture
-def seeded(transactional_db, django_db_serialized_rollback):
-    """Committed rows, so that gunicorn's own connections see them; afterwards the
-    tables are emptied and what the migrations wrote (the Clerk group) is put back."""
+def seeded(transactional_db):
+    """Committed rows, so that gunicorn's own connections see them; the tables are
+    emptied afterwards (conftest makes the Clerk group again)."""
     call_command("seed_demo", petitions=PETITIONS, seed=7, stdout=io.StringIO())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
