@@ -2,7 +2,7 @@
 
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.defaults import page_not_found as django_page_not_found
@@ -11,13 +11,26 @@ from django.views.defaults import server_error as django_server_error
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
+def database_is_down():
+    """Whether a fresh connection to the database fails (fast: a server that is gone
+    refuses at once, and connect_timeout bounds one that does not answer)."""
+    try:
+        if connection.connection is not None and connection.is_usable():
+            return False
+        connection.close()
+        connection.ensure_connection()
+    except Exception:  # any failure to connect means the same to the visitor
+        return True
+    return False
+
+
 def server_error(request):
     """A database that cannot be reached is a temporary outage: 503 with Retry-After and
-    a page that needs no database, in the visitor's language. Anything else is a 500."""
+    a page that needs no database, in the visitor's language. Whatever the error that
+    surfaced (a dropped connection can show up as many kinds), the database is checked
+    before calling it a 500."""
     error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_DOWN) or (
-        isinstance(error, DatabaseError) and "connection" in str(error).lower()
-    ):
+    if isinstance(error, DATABASE_DOWN) or database_is_down():
         response = HttpResponse(render_to_string("503.html", request=None), status=503)
         response["Retry-After"] = "30"
         return response
