@@ -34,7 +34,7 @@ def healthz(request):
 def home(request):
     petitions = Petition.objects.for_listing()
     context = {
-        "closing_soon": petitions.closing_soon()[:HOME_LIST_LENGTH],
+        "closing_soon": petitions.closing_soon(HOME_LIST_LENGTH),
         "recently_answered": petitions.recently_answered(HOME_LIST_LENGTH),
         "counts": kept("headline-counts", Petition.objects.headline_counts, COUNTS_SECONDS),
     }
@@ -100,8 +100,8 @@ def member_detail(request, slug):
     petitions = Petition.objects.for_listing()
     context = {
         "member": member,
-        "sponsored": petitions.sponsored_by(member).sorted_by("newest")[:RELATED_LIST_LENGTH],
-        "presented": petitions.presented_by(member).sorted_by("newest")[:RELATED_LIST_LENGTH],
+        "sponsored": petitions.sponsored_by(member).newest(RELATED_LIST_LENGTH),
+        "presented": petitions.presented_by(member).newest(RELATED_LIST_LENGTH),
     }
     return render(request, "petitions/member_detail.html", context)
 
@@ -118,7 +118,7 @@ def ministry_detail(request, slug):
     petitions = Petition.objects.for_listing().with_first_response_on()
     context = {
         "ministry": ministry,
-        "addressed": petitions.addressed_to(ministry).sorted_by("newest")[:RELATED_LIST_LENGTH],
-        "answered": petitions.answered_by(ministry).sorted_by("newest")[:RELATED_LIST_LENGTH],
+        "addressed": petitions.addressed_to(ministry).newest(RELATED_LIST_LENGTH),
+        "answered": petitions.answered_by(ministry).newest(RELATED_LIST_LENGTH),
     }
     return render(request, "petitions/ministry_detail.html", context)

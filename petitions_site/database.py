@@ -96,7 +96,8 @@ def database_config():
         "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
     )
     statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "15000"))
-    config["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
+    # No JIT: it compiles each big query anew, 100 ms and more that a page never wins back.
+    config["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout} -c jit=off"
     return config
 
 

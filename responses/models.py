@@ -46,7 +46,16 @@ class GovernmentResponse(models.Model):
             # "Not tabled before the petition was presented" spans two tables: see the
             # trigger response_tabled_after_presentation in migration 0002 of this app.
         ]
-        indexes = [models.Index(fields=["tabled_on"], name="response_tabled_on")]
+        indexes = [
+            models.Index(fields=["tabled_on"], name="response_tabled_on"),
+            # A ministry's responses and their dates, read from the index alone: the
+            # ministry's page and the response times of every ministry.
+            models.Index(
+                fields=["ministry", "tabled_on"],
+                include=["petition"],
+                name="response_ministry_tabled_on",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.petition_id} response {self.position}"

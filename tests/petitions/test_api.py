@@ -241,10 +241,11 @@ def test_detail_queries_do_not_grow_with_related_rows(client):
 
 def test_member_and_ministry_lists_query_a_fixed_number_of_times(client):
     many_petitions(60)
-    for url in ("/api/members/", "/api/ministries/", "/api/sessions/"):
+    # The count and the page; the ministries' figures come from three grouped queries.
+    for url, most in (("/api/members/", 2), ("/api/ministries/", 5), ("/api/sessions/", 2)):
         with CaptureQueriesContext(connection) as context:
             assert client.get(url, {"page_size": 500}).status_code == 200
-        assert len(context) <= 2, url
+        assert len(context) <= most, url
 
 
 def test_pages_stop_at_ten_thousand_petitions_with_a_pointer_to_the_exports(client):

@@ -95,6 +95,6 @@ def test_the_number_of_queries_is_fixed(client, django_assert_num_queries):
             petition__presentation_number=f"441-{n + 1:05d}",
             petition__topic=topic,
         )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/")
     assert len(response.context["closing_soon"]) == 8

@@ -81,8 +81,21 @@ def test_the_pages_take_a_fixed_number_of_queries(client, django_assert_num_quer
         answered(f"e-{n}", safety, n)
         MinistryFactory(title_en=f"Minister {n}")
     PetitionFactory.create_batch(30, ministry=safety)
-    with django_assert_num_queries(1):
+    # The ministries, then the figures of all of them in three grouped queries.
+    with django_assert_num_queries(4):
         response = client.get("/ministries/")
     assert len(response.context["ministries"]) == 61
-    with django_assert_num_queries(3):
+    # The figures are kept until the data changes; each list of petitions reads two
+    # cut-off dates, the keys of its first petitions, then their rows.
+    with django_assert_num_queries(9):
         client.get("/ministries/minister-of-public-safety/")
+
+
+def test_the_figures_follow_a_new_response(client):
+    safety = MinistryFactory()
+    answered("e-1", safety, 30)
+    assert '<td class="num">1</td>' in client.get("/ministries/").text.split("Public Safety")[1]
+    answered("e-2", safety, 50)
+    row = client.get("/ministries/").text.split("Minister of Public Safety")[1].split("</tr>")[0]
+    assert '<td class="num">2</td>' in row
+    assert ">40<" in row
