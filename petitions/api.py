@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.formats import number_format
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -59,11 +58,11 @@ class Pagination(PageNumberPagination):
 
 class PetitionPaginator(ListPaginator):
     """The list page's paginator (a page sorts only the petitions that can be on it),
-    with an exact count: researchers are given the total, however large."""
+    with an exact count however long it takes: researchers are given the total. It is
+    kept per filter like the page's (see PetitionFilter.count_key)."""
 
-    @cached_property
-    def count(self):
-        return self.object_list.order_by().values("pk").count()
+    def count_petitions(self):
+        return self.object_list.order_by().values("pk").count(), False
 
 
 class PetitionPagination(Pagination):
@@ -98,7 +97,9 @@ class PetitionPagination(Pagination):
                 }
             )
         sort = getattr(view, "petition_sort", Sort.NEWEST)
-        self.django_paginator_class = partial(PetitionPaginator, sort=sort)
+        self.django_paginator_class = partial(
+            PetitionPaginator, sort=sort, count_key=getattr(view, "petition_count_key", None)
+        )
         return super().paginate_queryset(queryset, request, view)
 
 
@@ -117,6 +118,7 @@ class PetitionFilterBackend(DjangoFilterBackend):
         if not petition_filter.is_valid():
             raise translate_validation(petition_filter.errors)
         view.petition_sort = petition_filter.sort_value
+        view.petition_count_key = f"api:{petition_filter.count_key}"
         return petition_filter.qs
 
 

@@ -5,17 +5,21 @@ Values that name things are stable codes: session "441", topic/keyword/ministry/
 slugs, a Member's slug, a two-letter province code, a Status value."""
 
 import datetime
+import hashlib
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import OperationalError, connection, models, transaction
 from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from psycopg.errors import QueryCanceled
 
+from petitions.cache import kept
 from petitions.house.dates import format_house_date
 from petitions.models import (
     Caucus,
@@ -36,8 +40,14 @@ PRESENTATION_PARAMETERS = {"sort", "page", "page_size"}
 MAX_QUERY_LENGTH = 300
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-# Counts stop here; the page then says "more than" and its last page holds the next.
+# A count is exact when it takes at most this long (always, at the size of the House's
+# archive); past it, counting stops at COUNT_LIMIT and the page says "more than", since an
+# exact count of a common word reads a third of the table at a million petitions.
+COUNT_BUDGET_MS = 250
 COUNT_LIMIT = 10_000
+# Counts are kept per filter until the data changes or this long: a filter's pages and
+# sorts share theirs.
+COUNT_SECONDS = 600
 # The signature count column is a 32-bit integer.
 MAX_SIGNATURES = 2**31 - 1
 
@@ -125,27 +135,64 @@ def _start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def count_within(rows, milliseconds):
+    """rows.count(), or None when counting takes longer than `milliseconds`."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
+                [str(int(milliseconds))],
+            )
+            timeout = cursor.fetchone()[0]
+            count = rows.count()
+            # Back to the enclosing block's limit for the rest of its transaction.
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
+            return count
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            return None
+        raise
+
+
 class PetitionPaginator(Paginator):
     """Pages that sort only the petitions that can be on them (see
-    PetitionQuerySet.first_in_order), not the whole table, and a count that stops at
-    COUNT_LIMIT: counting every match of a common word reads the whole table."""
+    PetitionQuerySet.first_in_order), not the whole table, and the total count: exact
+    unless counting takes longer than COUNT_BUDGET_MS, then stopped at COUNT_LIMIT.
+    With a `count_key` (see PetitionFilter.count_key) the count is kept for the
+    filter's other pages and sorts."""
 
-    def __init__(self, object_list, per_page, *, sort, rows=None, **options):
+    def __init__(self, object_list, per_page, *, sort, rows=None, count_key=None, **options):
         super().__init__(object_list, per_page, **options)
         self.sort = sort
         # Where a page's petitions are read from by primary key (see page()).
         self.rows = rows
+        self.count_key = count_key
 
     @cached_property
+    def counted(self):
+        """(count, whether it stopped at COUNT_LIMIT)."""
+        if self.count_key is None:
+            return self.count_petitions()
+        return kept(f"petition-count:{self.count_key}", self.count_petitions, COUNT_SECONDS)
+
+    @property
     def count(self):
-        # Selecting a constant lets the count read indexes alone.
-        rows = self.object_list.order_by().values(one=Value(1))
-        return rows[: COUNT_LIMIT + 1].count()
+        return self.counted[0]
 
     @property
     def is_count_capped(self):
         """True when there are more than COUNT_LIMIT petitions and `count` stopped."""
-        return self.count > COUNT_LIMIT
+        return self.counted[1]
+
+    def count_petitions(self):
+        # Selecting a constant lets the count read indexes alone.
+        rows = self.object_list.order_by().values(one=Value(1))
+        exact = count_within(rows, COUNT_BUDGET_MS)
+        if exact is not None:
+            return exact, False
+        capped = rows[: COUNT_LIMIT + 1].count()
+        return capped, capped > COUNT_LIMIT
 
     def page(self, number):
         number = self.validate_number(number)
@@ -279,8 +326,20 @@ class PetitionFilter(django_filters.FilterSet):
             self.page_size_value,
             sort=self.sort_value,
             rows=self.queryset if rows is None else rows,
+            count_key=self.count_key,
         )
         return paginator.get_page(number)
+
+    @property
+    def count_key(self):
+        """The filter's values without how they are shown: the key of its count."""
+        values = sorted(
+            (name, value)
+            for name, values in self.data.lists()
+            if name not in PRESENTATION_PARAMETERS
+            for value in values
+        )
+        return hashlib.sha256(urlencode(values).encode()).hexdigest()[:32]
 
     def filter_nothing(self, queryset, name, value):
         return queryset

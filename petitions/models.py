@@ -72,8 +72,12 @@ SEARCH_CONFIGS = ("english_unaccent", "french_unaccent", "simple")
 SEARCH_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 MAX_SEARCH_TERMS = 16
 # Ranking reads every match's vector: the slow path for a common word at a million rows.
-# Only this many of the newest matches are ranked; the others follow them by date.
-RANK_CANDIDATES = 1000
+# Up to FEW_MATCHES matches are all ranked; past that, only RANK_CANDIDATES of the newest
+# presented matches and as many of the newest unpresented ones, the others following
+# them by date (see PetitionQuerySet.search).
+RANK_CANDIDATES = 200
+FEW_MATCHES = 2000
+RECENT_WINDOWS = 4000
 # pg_trgm word similarity at which a Member's name or riding matches the search text,
 # so that "Lantsmann" finds Melissa Lantsman.
 MEMBER_MATCH_SIMILARITY = 0.6
@@ -550,7 +554,8 @@ class AddresseeKind(models.TextChoices):
 
 
 class PetitionQuerySet(models.QuerySet):
-    # The petitions search(ranked=True) ranks, kept across clones for first_in_order.
+    # The keys of the petitions search(ranked=True) ranks, kept across clones for
+    # first_in_order.
     _rank_candidates = None
 
     def _clone(self):
@@ -641,17 +646,25 @@ class PetitionQuerySet(models.QuerySet):
         matches = self.filter(match)
         if not ranked:
             return matches
-        presented = (
-            matches.filter(presented_on__isnull=False)
-            .order_by("-presented_on", "-pk")
-            .values("pk")[:RANK_CANDIDATES]
-        )
-        opened = (
-            matches.filter(presented_on__isnull=True, window__isnull=False)
-            .order_by("-window__opens_at", "-pk")
-            .values("pk")[:RANK_CANDIDATES]
-        )
-        candidates = presented.union(opened, all=True)
+        # The candidates' keys. A first look through the text index: when it finds
+        # FEW_MATCHES or fewer, they are all the matches, and all are ranked. Otherwise
+        # the word is common, and the newest presented matches are dense in the date
+        # index: read newest first until there are RANK_CANDIDATES. (Read so, a rare or
+        # absent word would walk the whole table.) Unpresented matches are looked for
+        # among the petitions of the RECENT_WINDOWS newest windows, given as keys: as a
+        # join, the planner may test the text of every unpresented petition instead.
+        candidates = list(matches.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+        if len(candidates) > FEW_MATCHES:
+            presented = matches.filter(presented_on__isnull=False).order_by("-presented_on", "-pk")
+            recent = SignatureWindow.objects.order_by("-opens_at", "-id")
+            opened = matches.filter(
+                presented_on__isnull=True,
+                pk__in=list(recent.values_list("petition", flat=True)[:RECENT_WINDOWS]),
+            ).order_by("-window__opens_at", "-window__id")
+            candidates = [
+                *presented.values_list("pk", flat=True)[:RANK_CANDIDATES],
+                *opened.values_list("pk", flat=True)[:RANK_CANDIDATES],
+            ]
         text_rank = SearchRank(F("search_vector"), query) if query is not None else Value(0.0)
         member_rank = Value(0.0)
         if member_ids:
@@ -728,7 +741,7 @@ class PetitionQuerySet(models.QuerySet):
         if sort == "relevance" and self._rank_candidates is not None:
             # The ranked candidates come first: a page within them needs nothing else.
             # (Matches with neither date are never candidates; they follow.)
-            if count <= self._rank_candidates.count():
+            if count <= len(self._rank_candidates):
                 return self.filter(pk__in=self._rank_candidates)
             return self
         if sort != "newest" or count < 1:
@@ -1087,7 +1100,12 @@ class SignatureWindow(models.Model):
                 condition=Q(closes_at__gt=F("opens_at")), name="window_closes_after_it_opens"
             ),
         ]
-        indexes = [models.Index(fields=["opens_at", "closes_at"], name="window_dates")]
+        indexes = [
+            models.Index(fields=["opens_at", "closes_at"], name="window_dates"),
+            # The newest windows first with their petitions, read from the index alone:
+            # where a search finds its newest unpresented matches.
+            models.Index(fields=["-opens_at", "-id"], include=["petition"], name="window_newest"),
+        ]
 
     def __str__(self):
         return f"{self.petition_id}: {self.opens_at:%Y-%m-%d} – {self.closes_at:%Y-%m-%d}"

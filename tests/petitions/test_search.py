@@ -168,6 +168,8 @@ def test_search_combines_with_the_other_filters(client):
 
 
 def test_best_match_ranks_the_newest_candidates_then_lists_the_rest_by_date(client, monkeypatch):
+    # As for a common word: more matches than are all ranked.
+    monkeypatch.setattr("petitions.models.FEW_MATCHES", 3)
     monkeypatch.setattr("petitions.models.RANK_CANDIDATES", 2)
     for n, (text, year) in enumerate(
         [
@@ -191,3 +193,14 @@ def test_best_match_ranks_the_newest_candidates_then_lists_the_rest_by_date(clie
         for n in range(1, 5)
     ]
     assert pages == [["e-2"], ["e-1"], ["e-3"], ["e-4"]]
+
+
+def test_best_match_ranks_every_match_when_they_are_few(client, monkeypatch):
+    monkeypatch.setattr("petitions.models.RANK_CANDIDATES", 1)
+    for n, (text, year) in enumerate(
+        [("Housing.", 2024), ("Housing, housing, housing.", 2019), ("Housing now.", 2018)],
+        start=1,
+    ):
+        PetitionFactory(number=f"e-{n}", prayer_en=text, presented_on=datetime.date(year, 1, 1))
+    page = client.get(reverse("petitions:petition_list"), {"q": "housing"}).context["page"]
+    assert [p.number for p in page][0] == "e-2"
