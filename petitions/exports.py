@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions.filters import PetitionFilter
-from petitions.house.codecs import CSV_COLUMNS, MEMBER_COLUMNS, NAME_COLUMNS, csv_row
-from petitions.house.records import EXPORT_FIELDS, export_record, jsonable
+from petitions.house.codecs import CSV_COLUMNS, MEMBER_COLUMNS, NAME_COLUMNS
+from petitions.house.records import EXPORT_FIELDS, jsonable
+from petitions.house.table import AT, csv_cells, export_record_from_row, export_table, table_rows
 from petitions.models import RESPONSE_DAYS, Petition, Province
 
-# Rows fetched (and their keywords, counts and responses prefetched) at a time: memory
-# holds one chunk whatever the size of the export.
-EXPORT_CHUNK_SIZE = 500
+# Rows fetched from the server-side cursor at a time.
+EXPORT_CHUNK_SIZE = 2000
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CITATION_EXAMPLE = "e-4172"
@@ -42,8 +42,8 @@ DERIVED_FIELDS = [
     "responded_within_45_days",
     "url",
 ]
-_AFTER = CSV_COLUMNS.index("responses") + 1
-COLUMNS = [*CSV_COLUMNS[:_AFTER], *DERIVED_FIELDS, *CSV_COLUMNS[_AFTER:]]
+_CSV_AFTER = CSV_COLUMNS.index("responses") + 1
+COLUMNS = [*CSV_COLUMNS[:_CSV_AFTER], *DERIVED_FIELDS, *CSV_COLUMNS[_CSV_AFTER:]]
 _AFTER = EXPORT_FIELDS.index("responses") + 1
 JSON_FIELDS = [*EXPORT_FIELDS[:_AFTER], *DERIVED_FIELDS, *EXPORT_FIELDS[_AFTER:]]
 
@@ -165,16 +165,14 @@ def deadline_facts(presented_on, first_response_on, today=None):
     }
 
 
-def response_facts(petition, today=None):
-    """Responses tabled, when, and the deadline facts, from the prefetched responses."""
-    responses = petition.responses.all()
-    tabled = sorted(response.tabled_on for response in responses if response.tabled_on)
-    first = tabled[0] if tabled else None
+def response_facts(row, today=None):
+    """Responses tabled, when, and the deadline facts, from a row of the export table."""
+    first = row[AT["first_response_on"]]
     return {
-        "response_count": len(responses),
+        "response_count": row[AT["response_count"]],
         "first_response_on": first,
-        "last_response_on": tabled[-1] if tabled else None,
-        **deadline_facts(petition.presented_on, first, today),
+        "last_response_on": row[AT["last_response_on"]],
+        **deadline_facts(row[AT["presented_on"]], first, today),
     }
 
 
@@ -183,34 +181,38 @@ def petition_url(petition):
 
 
 def petition_urls():
-    """A function giving a petition's address in the active language: the URL is
-    reversed once, not once a row (it was a third of an export's time)."""
+    """A function giving the address of a petition, by its number, in the active
+    language: the URL is reversed once, not once a row."""
     template = petition_url(Petition(number=URL_PLACEHOLDER))
-    return lambda petition: template.replace(URL_PLACEHOLDER, petition.number)
+    return lambda number: template.replace(URL_PLACEHOLDER, number)
 
 
-def export_row(petition, today=None, url=petition_url):
-    """Every field of one petition, as the JSON export writes it."""
-    record = export_record(petition)
-    record.update(response_facts(petition, today), url=url(petition))
+def _derived_cells(row, today, url):
+    facts = response_facts(row, today)
+    within = facts["responded_within_45_days"]
+    facts["responded_within_45_days"] = None if within is None else str(within).lower()
+    # As text, so that a negative number of days would be made harmless like any cell.
+    if facts["days_to_respond"] is not None:
+        facts["days_to_respond"] = str(facts["days_to_respond"])
+    facts["url"] = url(row[AT["number"]])
+    return [facts[field] for field in DERIVED_FIELDS]
+
+
+def _csv_cells(row, today, url):
+    cells = csv_cells(row)
+    cells[_CSV_AFTER:_CSV_AFTER] = _derived_cells(row, today, url)
+    # A cell a spreadsheet would run as a formula is shown as text. (Numbers never start
+    # with "-": the database refuses negative counts and ids.)
+    return [
+        "'" + cell if type(cell) is str and cell.startswith(FORMULA_PREFIXES) else cell
+        for cell in cells
+    ]
+
+
+def _json_record(row, today, url):
+    record = export_record_from_row(row)
+    record.update(response_facts(row, today), url=url(row[AT["number"]]))
     return {field: record[field] for field in JSON_FIELDS}
-
-
-def safe_cell(value):
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _csv_cells(row):
-    flat = csv_row({key: value for key, value in row.items() if key not in DERIVED_FIELDS})
-    for key in DERIVED_FIELDS:
-        value = jsonable(row[key])
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        flat[key] = "" if value is None else str(value)
-    return [safe_cell(flat[column]) for column in COLUMNS]
 
 
 def export_petitions(request):
@@ -218,27 +220,24 @@ def export_petitions(request):
     data = request.GET.copy()
     for name in ("page", "page_size"):
         data.pop(name, None)
-    # The stored search vector is the widest column and no export shows it.
-    petitions = Petition.objects.for_detail().defer("search_vector")
-    petition_filter = PetitionFilter(data, queryset=petitions, request=request)
+    petition_filter = PetitionFilter(data, queryset=Petition.objects.all(), request=request)
     if not petition_filter.is_valid():
         return None, JsonResponse({"errors": petition_filter.errors}, status=400)
     return petition_filter.qs, None
 
 
 def _rows(petitions):
-    today, url = timezone.localdate(), petition_urls()
-    for petition in petitions.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield export_row(petition, today, url)
+    return table_rows(export_table(petitions), chunk_size=EXPORT_CHUNK_SIZE)
 
 
 def _csv_stream(petitions):
+    today, url = timezone.localdate(), petition_urls()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     yield BOM + _drain(buffer)
     for count, row in enumerate(_rows(petitions), start=1):
-        writer.writerow(_csv_cells(row))
+        writer.writerow(_csv_cells(row, today, url))
         if count % 100 == 0:
             yield _drain(buffer)
     yield _drain(buffer)
@@ -254,10 +253,11 @@ def _drain(buffer):
 def _json_stream(petitions):
     # One petition per line, as the export command writes it: the import command and any
     # JSON reader take it back.
+    today, url = timezone.localdate(), petition_urls()
     yield "["
     separator = "\n"
     for row in _rows(petitions):
-        yield separator + json.dumps(jsonable(row), ensure_ascii=False)
+        yield separator + json.dumps(jsonable(_json_record(row, today, url)), ensure_ascii=False)
         separator = ",\n"
     yield "\n]\n"
 

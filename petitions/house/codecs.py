@@ -163,38 +163,11 @@ NAME_COLUMNS = {
 }
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    return str(value)
-
-
-def csv_row(record):
-    """One CSV row (a dict by column) from an export record."""
-    record = jsonable(record)
-    row = {}
-    for key, value in record.items():
-        if key in NAME_COLUMNS:
-            for part in NAME_COLUMNS[key]:
-                row[f"{key}_{part}"] = _cell(value[part] if value else "")
-        elif key in ("sponsor", "presenter", "addressee_member"):
-            for part in MEMBER_COLUMNS:
-                row[f"{key}_{part}"] = _cell(value[part] if value else "")
-        elif key == "province_counts":
-            for code in PROVINCE_CODES:
-                row[f"signatures_{code}"] = _cell(value.get(code))
-        elif key in ("keywords", "responses"):
-            row[key] = json.dumps(value, ensure_ascii=False) if value else ""
-        else:
-            row[key] = _cell(value)
-    return row
-
-
-def write_csv(records, stream):
-    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow(csv_row(record))
+def write_csv(rows, stream):
+    """The header, then each row's cells in CSV_COLUMNS order (see house/table.py)."""
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(rows)
 
 
 def raw_from_csv_row(row):

@@ -2,9 +2,9 @@
 with a byte order mark, formulas made harmless, streamed with bounded queries."""
 
 import csv
+import datetime
 import io
 import json
-import math
 
 import pytest
 from django.db import connection
@@ -13,9 +13,16 @@ from django.utils import timezone
 
 from petitions import exports
 from petitions.house.codecs import read_json
+from petitions.house.records import OTTAWA
 from petitions.models import Province
-from tests.factories import PetitionFactory
-from tests.petitions.research import build_archive, many_petitions
+from tests.factories import (
+    KeywordFactory,
+    MinistryFactory,
+    PetitionFactory,
+    ProvinceSignatureCountFactory,
+    SignatureWindowFactory,
+)
+from tests.petitions.research import build_archive, many_petitions, respond
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +180,9 @@ def test_an_unknown_filter_value_is_a_400_that_names_the_parameter(client, url):
 
 
 @pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
-def test_export_queries_grow_with_chunks_of_rows_never_with_each_row(client, monkeypatch, url):
-    """Memory holds one chunk: the rows come through a server-side cursor chunk by chunk,
-    each chunk's keywords, counts and responses in one query each."""
-    monkeypatch.setattr(exports, "EXPORT_CHUNK_SIZE", 100)
+def test_export_queries_do_not_grow_with_rows(client, url):
+    """One query reads every row with its keywords, counts and responses, a chunk at a
+    time from a server-side cursor: more petitions, and more chunks, add no query."""
 
     def queries_for(rows):
         with CaptureQueriesContext(connection) as context:
@@ -187,10 +193,94 @@ def test_export_queries_grow_with_chunks_of_rows_never_with_each_row(client, mon
     many_petitions(10)
     small = queries_for(10)
     many_petitions(290, start=10)
-    large = queries_for(300)
-    per_chunk = 3  # keywords, counts by province, responses
-    assert large - small == per_chunk * (math.ceil(300 / 100) - 1)
-    assert large < 20
+    assert queries_for(300) == small
+
+
+def test_a_petition_with_two_responses_keywords_and_every_province_exports_whole(client):
+    petition = PetitionFactory(
+        number="e-4172",
+        presented_on=datetime.date(2023, 3, 20),
+        presentation_number="441-01184",
+        petitioner_name='=Jean, dit "Johnny"',
+        whereas_en="First item;\r\nSecond item, with a comma;",
+    )
+    window = SignatureWindowFactory(
+        petition=petition,
+        opens_at=datetime.datetime(2022, 11, 16, 19, 23, 5, 250000, tzinfo=datetime.UTC),
+    )
+    petition.keywords.add(
+        KeywordFactory(name_en="Firearms", name_fr="Armes à feu"),
+        KeywordFactory(name_en='Quotes "and" \\ slashes', name_fr=""),
+    )
+    for number, code in enumerate(Province.values, start=1):
+        ProvinceSignatureCountFactory(petition=petition, province=code, signature_count=number)
+    safety = MinistryFactory()
+    health = MinistryFactory(title_en="Minister of Health", title_fr="ministre de la Santé")
+    respond(petition, health, "2023-06-20", position=2, signed_by="", text_en="Second,\n\tanswer")
+    respond(
+        petition,
+        safety,
+        "2023-05-03",
+        signed_by="Pam Damoff, M.P.",
+        text_en="",
+        text_fr="Réponse «1»",
+    )
+    responses = [
+        {
+            "position": 1,
+            "ministry": {
+                "en": "Minister of Public Safety",
+                "fr": "ministre de la Sécurité publique",
+            },
+            "signed_by": "Pam Damoff, M.P.",
+            "tabled_on": "2023-05-03",
+            "sessional_paper_number": "",
+            "text_en": "",
+            "text_fr": "Réponse «1»",
+        },
+        {
+            "position": 2,
+            "ministry": {"en": "Minister of Health", "fr": "ministre de la Santé"},
+            "signed_by": "",
+            "tabled_on": "2023-06-20",
+            "sessional_paper_number": "",
+            "text_en": "Second,\n\tanswer",
+            "text_fr": "",
+        },
+    ]
+    keywords = [
+        {"en": "Firearms", "fr": "Armes à feu"},
+        {"en": 'Quotes "and" \\ slashes', "fr": ""},
+    ]
+    counts = {code: number for number, code in enumerate(Province.values, start=1)}
+
+    row = csv_rows(client.get(CSV_URL))[0]
+    assert row["petitioner_name"] == '\'=Jean, dit "Johnny"'
+    assert row["whereas_en"] == "First item;\r\nSecond item, with a comma;"
+    assert row["opens_at"] == "2022-11-16T14:23:05.250000-05:00"
+    assert row["closes_at"] == window.closes_at.astimezone(OTTAWA).isoformat()
+    # The JSON in a cell is laid out as json.dumps lays it out.
+    assert row["keywords"] == json.dumps(keywords, ensure_ascii=False)
+    assert row["responses"] == json.dumps(responses, ensure_ascii=False)
+    assert {code: row[f"signatures_{code}"] for code in Province.values} == {
+        code: str(number) for code, number in counts.items()
+    }
+    assert (row["response_count"], row["first_response_on"], row["last_response_on"]) == (
+        "2",
+        "2023-05-03",
+        "2023-06-20",
+    )
+    assert (row["days_to_respond"], row["responded_within_45_days"]) == ("44", "true")
+    assert row["status"] == "responded"
+
+    record = json_rows(client.get(JSON_URL))[0]
+    assert record["keywords"] == keywords
+    assert record["responses"] == responses
+    assert record["province_counts"] == dict(sorted(counts.items()))
+    assert list(record["province_counts"]) == sorted(counts)
+    assert record["opens_at"] == "2022-11-16T14:23:05.250000-05:00"
+    assert record["response_count"] == 2
+    assert record["responded_within_45_days"] is True
 
 
 def test_the_data_dictionary_describes_every_column_field_and_filter(client):
