@@ -669,6 +669,10 @@ class PetitionQuerySet(models.QuerySet):
         member_rank = Value(0.0)
         if member_ids:
             member_rank = Case(When(by_member, then=Value(1.0)), default=Value(0.0))
+        if not candidates:
+            # Nothing to rank (and a CASE over no keys would order by a constant).
+            unranked = matches.annotate(search_rank=Value(None, models.FloatField()))
+            return unranked.order_by(*NEWEST_FIRST)
         ranked_matches = matches.annotate(
             search_rank=Case(
                 When(pk__in=candidates, then=member_rank + text_rank),

@@ -204,3 +204,15 @@ def test_best_match_ranks_every_match_when_they_are_few(client, monkeypatch):
         PetitionFactory(number=f"e-{n}", prayer_en=text, presented_on=datetime.date(year, 1, 1))
     page = client.get(reverse("petitions:petition_list"), {"q": "housing"}).context["page"]
     assert [p.number for p in page][0] == "e-2"
+
+
+def test_a_search_that_finds_nothing_is_an_empty_page_everywhere(client):
+    PetitionFactory(number="e-987654", prayer_en="Housing.")
+    for url in ("/petitions/", "/petitions/export.csv", "/api/petitions/"):
+        response = client.get(url, {"q": "zebra", "sort": "relevance"})
+        assert response.status_code == 200, url
+        body = b"".join(getattr(response, "streaming_content", [response.content]))
+        assert b"987654" not in body, url
+        found = client.get(url, {"q": "housing", "sort": "relevance"})
+        body = b"".join(getattr(found, "streaming_content", [found.content]))
+        assert b"987654" in body, url
