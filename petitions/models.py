@@ -591,19 +591,14 @@ class PetitionQuerySet(models.QuerySet):
     def for_detail(self):
         """One petition with everything its page shows, in a fixed number of queries.
 
-        The small records it points to come by their keys in queries of their own: ten
-        tables joined at once cost the planner 30 ms for half a millisecond of work."""
+        The list's joins (see for_listing); the other records it points to come by their
+        keys in queries of their own: ten tables joined at once cost the planner 30 ms
+        for half a millisecond of work."""
         return (
-            self.with_status()
+            self.for_listing()
             .with_first_response_on()
-            .select_related("window")
             .prefetch_related(
-                "session",
-                "topic",
-                "ministry",
                 "addressee_member",
-                "sponsor",
-                "sponsor_caucus",
                 "presenter__caucus",
                 "keywords",
                 "province_counts",

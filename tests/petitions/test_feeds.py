@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from tests.factories import PetitionFactory
 from tests.petitions.research import build_archive
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +115,15 @@ def test_feed_queries_do_not_grow_with_entries(client):
         client.get("/feeds/petitions/")
         client.get("/feeds/responses/")
     assert len(many) == len(few)
+
+
+def test_a_feed_asked_for_again_comes_from_the_cache_until_the_data_changes(
+    client, django_assert_num_queries
+):
+    PetitionFactory(number="e-1")
+    first = client.get("/feeds/petitions/")
+    with django_assert_num_queries(0):
+        again = client.get("/feeds/petitions/")
+    assert again.content == first.content
+    PetitionFactory(number="e-2")
+    assert b"e-2" in client.get("/feeds/petitions/").content
