@@ -117,9 +117,12 @@ ANY = _("Any")
 
 
 class PlainSelect(forms.Select):
-    """A <select> written out in Python, the same markup as Django's: the lists of
-    Members and keywords hold hundreds of options, and rendering each option through
-    its template took most of a list page's time."""
+    """A <select> written out in Python, the same markup as Django's: rendering each of
+    the form's hundred-odd options through its template took a third of a list page's
+    time."""
+
+    def options(self):
+        return [(str(key), str(label)) for key, label in self.choices]
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(item) for item in self.format_value(value)}
@@ -127,12 +130,26 @@ class PlainSelect(forms.Select):
             "",
             '\n  <option value="{}"{}>{}</option>',
             (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
+                (key, mark_safe(" selected") if key in chosen else "", label)
+                for key, label in self.options()
             ),
         )
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
         return format_html('<select name="{}"{}>{}\n</select>', name, attributes, options)
+
+
+class KeptChoicesSelect(PlainSelect):
+    """A PlainSelect whose options come from the database (sessions, topics, ministries,
+    parties): kept under `kept_as` per language until the data changes, rather than
+    read for every list page."""
+
+    def __init__(self, attrs=None, choices=(), *, kept_as):
+        super().__init__(attrs, choices)
+        self.kept_as = kept_as
+
+    def options(self):
+        key = f"options:{self.kept_as}:{get_language()}"
+        return kept(key, super().options, COUNT_SECONDS)
 
 
 def _slug_filter(model, label, field_name, **extra):
@@ -142,7 +159,7 @@ def _slug_filter(model, label, field_name, **extra):
         field_name=field_name,
         label=label,
         empty_label=ANY,
-        widget=PlainSelect,
+        widget=KeptChoicesSelect(kept_as=model._meta.label),
         **extra,
     )
 
@@ -251,7 +268,7 @@ class PetitionFilter(django_filters.FilterSet):
         choices=Kind.choices, label=_("Kind"), empty_label=ANY, widget=PlainSelect
     )
     session = django_filters.ChoiceFilter(
-        widget=PlainSelect,
+        widget=KeptChoicesSelect(kept_as="sessions"),
         choices=session_choices,
         method="filter_session",
         label=_("Parliament and session"),

@@ -258,3 +258,14 @@ def test_a_count_past_the_limit_says_more_than_and_still_pages(client, monkeypat
     assert numbers(first) == ["e-6", "e-5"]
     # The count stops at 4, so the last page reachable is the second.
     assert numbers(client.get(URL, {"page_size": 2, "page": 9})) == ["e-4", "e-3"]
+
+
+def test_the_filter_lists_are_kept_until_a_record_changes(client, django_assert_max_num_queries):
+    MinistryFactory(title_en="Minister of Health")
+    client.get(URL)
+    # The ministries are kept: another page in the same language reads them from the cache.
+    with django_assert_max_num_queries(13):
+        second = client.get(URL, {"page_size": 10})
+    assert ">Minister of Health</option>" in second.text
+    MinistryFactory(title_en="Minister of Finance")
+    assert ">Minister of Finance</option>" in client.get(URL).text
