@@ -366,25 +366,13 @@ def ministry_response_times():
     def figures_of(ministry_id):
         return figures.setdefault(ministry_id, dict(EMPTY_RESPONSE_TIMES))
 
-    addressed = (
-        Petition.objects.filter(ministry__isnull=False)
-        .order_by()
-        .values("ministry")
-        .annotate(count=Count("pk"))
-        .values_list("ministry", "count")
-    )
-    for ministry_id, count in addressed:
-        figures_of(ministry_id)["addressed_count"] = count
-    given = (
-        _responses()
-        .filter(ministry__isnull=False)
-        .order_by()
-        .values("ministry")
-        .annotate(count=Count("pk"))
-        .values_list("ministry", "count")
-    )
-    for ministry_id, count in given:
-        figures_of(ministry_id)["response_count"] = count
+    for name, rows in (
+        ("addressed_count", Petition.objects.all()),
+        ("response_count", _responses().all()),
+    ):
+        counts = rows.filter(ministry__isnull=False).order_by().values("ministry")
+        for ministry_id, count in counts.annotate(n=Count("pk")).values_list("ministry", "n"):
+            figures_of(ministry_id)[name] = count
     timed = (
         _responses()
         .filter(ministry__isnull=False, tabled_on__isnull=False)
