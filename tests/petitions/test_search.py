@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from petitions.models import Member, Petition
-from tests.factories import MemberFactory, PaperPetitionFactory, PetitionFactory
+from tests.factories import (
+    MemberFactory,
+    PaperPetitionFactory,
+    PetitionFactory,
+    SignatureWindowFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +223,21 @@ def test_a_search_that_finds_nothing_is_an_empty_page_everywhere(client):
 
 def body_of(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_with_many_matches_the_newest_open_petitions_are_ranked_too(client, monkeypatch):
+    # As for a common word: more matches than are all ranked, one candidate a branch.
+    monkeypatch.setattr("petitions.models.FEW_MATCHES", 2)
+    monkeypatch.setattr("petitions.models.RANK_CANDIDATES", 1)
+    for n, year in enumerate((2024, 2023, 2022), start=1):
+        PetitionFactory(
+            number=f"e-{n}", prayer_en="Housing.", presented_on=datetime.date(year, 1, 1)
+        )
+    SignatureWindowFactory(
+        petition__number="e-9", petition__prayer_en="Housing, housing, housing, housing."
+    )
+    url = reverse("petitions:petition_list")
+    page = client.get(url, {"q": "housing", "page_size": 10}).context["page"]
+    # The open petition and the newest presented one are ranked, the open one first for
+    # its text; the two older presented ones follow by date.
+    assert [p.number for p in page] == ["e-9", "e-1", "e-2", "e-3"]
