@@ -979,6 +979,23 @@ class Petition(models.Model):
                 condition=Q(presented_on__isnull=False),
                 name="petition_presented_on",
             ),
+            # The narrow facts of every petition, so that whole-archive figures (the
+            # statistics, the ministries' response times) read this index instead of
+            # the rows and their texts: 90 MB against 1.5 GB at a million petitions.
+            models.Index(
+                fields=["id"],
+                include=[
+                    "session",
+                    "topic",
+                    "ministry",
+                    "kind",
+                    "presented_on",
+                    "signature_count",
+                    "outcome",
+                    "presentation_number",
+                ],
+                name="petition_facts",
+            ),
             # A Member's or a ministry's newest petitions (their pages, and the sponsor
             # and ministry filters sorted newest first).
             models.Index(fields=["sponsor", "-presented_on"], name="petition_sponsor_presented"),
