@@ -11,7 +11,7 @@ at. A JSON record is nested back from the same cells (`export_record_from_row`).
 import json
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -183,10 +183,9 @@ def table_rows(table, *, chunk_size):
     that memory holds one chunk whatever the size of the export.
 
     Read in a transaction of their own: the cursor then computes each chunk as it is
-    fetched (outside one, it computes every row before the first), and the query runs
-    without JIT compilation, which cost seconds on a query this wide and gained nothing."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+    fetched (outside one, it computes every row before the first). (Connections run
+    without JIT compilation, which cost seconds on a query this wide: see database.py.)"""
+    with transaction.atomic():
         yield from table.iterator(chunk_size=chunk_size)
 
 
