@@ -227,7 +227,8 @@ class MemberQuerySet(models.QuerySet):
 
         Candidates come through the trigram index (member_name_trgm), one word at a
         time, then the whole text must be like the full name or the riding."""
-        text = " ".join((text or "").split())[:200]
+        # PostgreSQL text cannot hold a NUL character: a typed one is a space.
+        text = " ".join((text or "").replace("\x00", " ").split())[:200]
         words = [word for word in re.findall(r"\w{3,}", text)][:8]
         if not words:
             return self.none()

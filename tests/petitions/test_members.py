@@ -78,3 +78,13 @@ def test_the_pages_take_a_fixed_number_of_queries(client, django_assert_num_quer
     # The Member, then for each list two cut-off dates, the keys, the rows.
     with django_assert_num_queries(9):
         client.get("/members/jenny-kwan/")
+
+
+def test_a_nul_character_in_the_search_is_ignored_on_the_page_and_in_the_api(client):
+    MemberFactory(first_name="Jenny", last_name="Kwan")
+    page = client.get("/members/", {"q": "Jenny\x00 Kwan"})
+    assert page.status_code == 200
+    assert [m.slug for m in page.context["page"]] == ["jenny-kwan"]
+    api = client.get("/api/members/", {"q": "Jenny\x00"})
+    assert api.status_code == 200
+    assert [member["slug"] for member in api.json()["results"]] == ["jenny-kwan"]
