@@ -269,3 +269,26 @@ def test_the_filter_lists_are_kept_until_a_record_changes(client, django_assert_
     assert ">Minister of Health</option>" in second.text
     MinistryFactory(title_en="Minister of Finance")
     assert ">Minister of Finance</option>" in client.get(URL).text
+
+
+def test_the_filter_panel_kept_for_one_search_marks_another_searchs_values(client):
+    many_petitions(1)
+    TopicFactory(name_en="Health", slug="health")
+    client.get(URL, {"q": "act", "topic": "public-safety", "min_signatures": "5"})
+    html = client.get(URL, {"q": "now", "topic": "health"}).text
+    assert '<option value="health" selected>' in html
+    assert '<option value="public-safety" selected>' not in html
+    assert 'name="min_signatures" value="5"' not in html
+    # A refused value opens the panel and shows its error, kept panel or not.
+    client.get(URL, {"q": "act"})
+    refused = client.get(URL, {"q": "act", "min_signatures": "many"})
+    assert '<details class="filters" open>' in refused.text
+    assert 'name="min_signatures" value="many"' in refused.text
+    assert refused.text.count("Enter a whole number.") == 2
+
+
+def test_the_kept_filter_panel_shows_a_topic_added_since(client):
+    many_petitions(1)
+    client.get(URL, {"q": "act"})
+    TopicFactory(name_en="Health", slug="health")
+    assert '<option value="health">Health</option>' in client.get(URL, {"q": "act"}).text
