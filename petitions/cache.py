@@ -11,16 +11,26 @@ which the same expiry bounds. PAGE_CACHE_SECONDS=0 turns the cache off."""
 
 import functools
 import hashlib
+import logging
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from django.http import HttpResponseNotModified
+from django.utils import translation
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import get_language
 
 VERSION_KEY = "data-version"
 WATCHED_APPS = {"petitions", "responses"}
+# The figures last computed are served for this long at most while new ones are computed.
+LAST_FIGURES_SECONDS = 24 * 3600
+# A refresh still running after this long (its thread died with its process) is tried again.
+REFRESH_SECONDS = 300
+
+logger = logging.getLogger(__name__)
 
 
 def data_version():
@@ -46,6 +56,48 @@ def kept(name, compute, seconds):
     """compute(), kept under `name` until the data changes or `seconds` pass: for
     figures that read the whole archive, like the home page's counts."""
     return cache.get_or_set(f"{name}:{data_version()}", compute, seconds)
+
+
+def kept_or_last(name, compute, seconds):
+    """kept(name, compute, seconds), except that once computed, a change of the data or
+    the end of `seconds` makes nobody wait: the figures last computed are served while a
+    thread of this process computes new ones (one at a time across processes, through
+    the cache). For figures of the whole archive, which take seconds at a million
+    petitions. Computed in the request when there are none yet, or when
+    settings.REFRESH_FIGURES_IN_BACKGROUND is off (the tests, whose data the thread's
+    own connection would not see)."""
+    version = data_version()
+    value = cache.get(f"{name}:{version}")
+    if value is not None:
+        return value
+    last = cache.get(f"{name}:last")
+    if last is None or not settings.REFRESH_FIGURES_IN_BACKGROUND:
+        return _compute_and_keep(name, version, compute, seconds)
+    lock = f"{name}:refreshing:{version}"
+    if cache.add(lock, True, REFRESH_SECONDS):
+        language = translation.get_language()
+        threading.Thread(
+            target=_refresh, args=(name, version, compute, seconds, language, lock), daemon=True
+        ).start()
+    return last
+
+
+def _compute_and_keep(name, version, compute, seconds):
+    value = compute()
+    cache.set(f"{name}:{version}", value, seconds)
+    cache.set(f"{name}:last", value, LAST_FIGURES_SECONDS)
+    return value
+
+
+def _refresh(name, version, compute, seconds, language, lock):
+    try:
+        with translation.override(language):
+            _compute_and_keep(name, version, compute, seconds)
+    except Exception:  # the last figures stay; the next request after the lock tries again
+        logger.exception("Computing %s failed", name)
+    finally:
+        cache.delete(lock)
+        connections.close_all()
 
 
 def cached_page(view):

@@ -7,7 +7,6 @@ count each response: the calendar days from its petition's presentation to its t
 import datetime
 import hashlib
 
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from petitions import charts
+from petitions.cache import kept_or_last
 from petitions.filters import PRESENTATION_PARAMETERS, PetitionFilter
 from petitions.models import (
     RESPONSE_DAYS,
@@ -30,7 +30,7 @@ from responses.models import GovernmentResponse
 
 MOST_SIGNED = 10
 # Figures read the whole archive (seconds at a million petitions): each filter's are
-# kept this long, and say when they were computed.
+# kept until the data changes or this long, and say when they were computed.
 CACHE_SECONDS = 600
 # Bounds of the response-time histogram, in days; the deadline is one of them.
 RESPONSE_DAY_BUCKETS = [(0, 15), (16, 30), (31, RESPONSE_DAYS), (RESPONSE_DAYS + 1, 60), (61, 90)]
@@ -47,8 +47,9 @@ class Percentile(models.Aggregate):
 
 
 def cached_figures(petition_filter):
-    """figures() for a valid PetitionFilter, from the cache when another request of the
-    last CACHE_SECONDS asked for the same filter in the same language."""
+    """figures() for a valid PetitionFilter, kept per filter and language (see
+    kept_or_last: after a change the last figures are served while new ones are
+    computed)."""
     query = sorted(
         (name, value)
         for name, values in petition_filter.data.lists()
@@ -57,7 +58,7 @@ def cached_figures(petition_filter):
     )
     digest = hashlib.sha256(repr(query).encode()).hexdigest()
     key = f"stats:{get_language()}:{digest}"
-    return cache.get_or_set(key, lambda: figures(petition_filter.qs), CACHE_SECONDS)
+    return kept_or_last(key, lambda: figures(petition_filter.qs), CACHE_SECONDS)
 
 
 def figures(petitions, today=None):

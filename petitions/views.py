@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from psycopg.errors import QueryCanceled
 
-from petitions.cache import cached_page, kept
+from petitions.cache import cached_page, kept_or_last
 from petitions.filters import COUNT_LIMIT, PetitionFilter
 from petitions.models import Member, Ministry, Petition
 
@@ -36,7 +36,7 @@ def home(request):
     context = {
         "closing_soon": petitions.closing_soon(HOME_LIST_LENGTH),
         "recently_answered": petitions.recently_answered(HOME_LIST_LENGTH),
-        "counts": kept("headline-counts", Petition.objects.headline_counts, COUNTS_SECONDS),
+        "counts": kept_or_last("headline-counts", Petition.objects.headline_counts, COUNTS_SECONDS),
     }
     return render(request, "petitions/home.html", context)
 

@@ -110,6 +110,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds a rendered public page is kept (petitions/cache.py); 0 turns it off.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
+# Figures of the whole archive (statistics, counts, response times) are computed anew in
+# a thread after a change, the last ones served meanwhile (petitions/cache.py).
+REFRESH_FIGURES_IN_BACKGROUND = env_bool("REFRESH_FIGURES_IN_BACKGROUND", True)
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses an account or address after too many.

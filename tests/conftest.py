@@ -19,6 +19,14 @@ def _static_files_without_a_manifest():
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _figures_computed_in_the_request():
+    """A thread computing figures in the background has a connection of its own, which
+    does not see a test's uncommitted rows: tests compute them in the request (the
+    background refresh has its own test, with committed rows)."""
+    settings.REFRESH_FIGURES_IN_BACKGROUND = False
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying every table; the content types and

@@ -2,12 +2,16 @@
 changes: a clerk's save or delete shows on the next request."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from petitions.cache import kept_or_last
+from petitions.models import Petition
 from tests.factories import GovernmentResponseFactory, PetitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +111,26 @@ def test_a_list_whose_queries_take_too_long_is_refused_with_a_message(client, mo
     assert "This search takes too long to answer" in response.text
     # The connection is usable afterwards.
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_change_the_last_figures_are_served_while_new_ones_are_computed(settings):
+    settings.REFRESH_FIGURES_IN_BACKGROUND = True
+    computed_in = []
+
+    def petition_total():
+        computed_in.append(threading.current_thread())
+        return Petition.objects.count()
+
+    PetitionFactory()
+    assert kept_or_last("petition-total", petition_total, 600) == 1
+    PetitionFactory()
+    # Nobody waits for the new figure: the last one answers while a thread computes.
+    assert kept_or_last("petition-total", petition_total, 600) == 1
+    deadline = time.monotonic() + 10
+    while kept_or_last("petition-total", petition_total, 600) != 2:
+        assert time.monotonic() < deadline, "the new figure never came"
+        time.sleep(0.02)
+    assert len(computed_in) == 2  # once in the request, once in one thread, not per request
+    assert computed_in[0] is threading.main_thread()
+    assert computed_in[1] is not threading.main_thread()
