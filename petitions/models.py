@@ -662,7 +662,7 @@ class PetitionQuerySet(models.QuerySet):
             recent = SignatureWindow.objects.order_by("-opens_at", "-id")
             opened = matches.filter(
                 presented_on__isnull=True,
-                pk__any=recent.values_list("petition", flat=True)[:RECENT_WINDOWS],
+                pk__any=list(recent.values_list("petition", flat=True)[:RECENT_WINDOWS]),
             ).order_by("-window__opens_at", "-window__id")
             candidates = [
                 *presented.values_list("pk", flat=True)[:RANK_CANDIDATES],
