@@ -240,14 +240,16 @@ class PetitionPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        candidates = self.object_list.first_in_order(self.sort, top)
-        if self.rows is None:
-            return self._get_page(candidates[bottom:top], number, self)
         # The page's primary keys first, then their rows with every join: one query with
         # the filters, the search and the joins at once goes past the planner's
         # join_collapse_limit, and it then reads whole tables to find twenty rows.
-        ids = list(candidates[bottom:top].values_list("pk", flat=True))
-        found = {petition.pk: petition for petition in self.rows.filter(pk__in=ids)}
+        if self.sort == "newest":
+            ids = self.object_list.newest_keys(bottom, top)
+        else:
+            candidates = self.object_list.first_in_order(self.sort, top)
+            ids = list(candidates[bottom:top].values_list("pk", flat=True))
+        rows = self.object_list if self.rows is None else self.rows
+        found = {petition.pk: petition for petition in rows.filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 

@@ -753,6 +753,31 @@ class PetitionQuerySet(models.QuerySet):
             return self
         if sort != "newest" or count < 1:
             return self
+        branches = [branch.values("pk") for branch in self._newest_branches(count)]
+        return self.filter(pk__in=branches[0].union(*branches[1:], all=True))
+
+    def newest_keys(self, start, stop):
+        """The keys of the petitions at positions start to stop (excluded), newest first
+        as sorted_by("newest") orders them. Sorted among the candidates of
+        first_in_order alone, on their keys and dates: joined back to the table to be
+        sorted, a deep page (20,000 candidates) read as many rows at random, 0.5 s."""
+        if stop <= start:
+            return []
+        # The sort key of each branch: ACTIVITY_ON where it is known to be so.
+        activity = {0: F("presented_on"), 1: TruncDate("window__opens_at")}
+        no_date = Value(None, output_field=models.DateField())
+        branches = [
+            branch.order_by().values("pk", activity=activity.get(index, no_date))
+            for index, branch in enumerate(self._newest_branches(stop))
+        ]
+        candidates = branches[0].union(*branches[1:], all=True)
+        ordered = candidates.order_by(F("activity").desc(nulls_last=True), F("pk").desc())
+        return [row["pk"] for row in ordered[start:stop]]
+
+    def _newest_branches(self, count):
+        """first_in_order("newest", count) as querysets of its branches: presented
+        petitions, unpresented ones with a window, and, when there are fewer than `count`
+        of those, the undated ones."""
         presented = self.filter(presented_on__isnull=False)
         opened = self.filter(presented_on__isnull=True, window__isnull=False)
         presented_cut = list(
@@ -769,12 +794,10 @@ class PetitionQuerySet(models.QuerySet):
             presented = presented.filter(presented_on__gte=presented_cut[0])
         if opened_cut:
             opened = opened.filter(window__opens_at__gte=opened_cut[0] - datetime.timedelta(days=1))
-        candidates = presented.values("pk").union(opened.values("pk"), all=True)
-        if not presented_cut and not opened_cut:
-            # Fewer than `count` dated petitions: the undated ones, sorted last, may show.
-            undated = self.filter(presented_on__isnull=True, window__isnull=True)
-            candidates = candidates.union(undated.values("pk"), all=True)
-        return self.filter(pk__in=candidates)
+        if presented_cut or opened_cut:
+            return [presented, opened]
+        # Fewer than `count` dated petitions: the undated ones, sorted last, may show.
+        return [presented, opened, self.filter(presented_on__isnull=True, window__isnull=True)]
 
     def sorted_by(self, sort):
         """Order by one of the list's sorts (relevance is search(ranked=True))."""
@@ -821,11 +844,9 @@ class PetitionQuerySet(models.QuerySet):
         return self.filter(pk__in=keys).order_by(*soonest)
 
     def newest(self, count):
-        """The `count` newest petitions (as sorted_by("newest")): the keys of those that
-        can be among them (see first_in_order), sorted, then the rows of the first."""
-        newest = self.first_in_order("newest", count).sorted_by("newest")
-        keys = list(newest.values_list("pk", flat=True)[:count])
-        return self.filter(pk__in=keys).sorted_by("newest")
+        """The `count` newest petitions (as sorted_by("newest")): their keys (see
+        newest_keys), then their rows."""
+        return self.filter(pk__in=self.newest_keys(0, count)).sorted_by("newest")
 
     def headline_counts(self):
         """Figures for the home page, each read through an index rather than the table:

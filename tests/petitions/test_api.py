@@ -215,7 +215,7 @@ def test_list_queries_do_not_grow_with_rows(client):
     with CaptureQueriesContext(connection) as many:
         assert len(numbers(client.get("/api/petitions/", {"page_size": 100}))) == 60
     assert len(many) == len(few)
-    assert len(many) <= 4
+    assert len(many) <= 5  # the count, two date cut-offs, the page's keys, its rows
 
 
 def test_detail_queries_do_not_grow_with_related_rows(client):
