@@ -814,34 +814,47 @@ class PetitionQuerySet(models.QuerySet):
         return self.order_by(*NEWEST_FIRST)
 
     def recently_answered(self, count):
-        """The `count` petitions answered most recently, by their latest response.
+        """The `count` petitions answered most recently, by their latest response, as a
+        list, each with its `last_response_on`.
 
         Read from the newest responses (index response_tabled_on), allowing a few
-        responses per petition, rather than from every answered petition."""
-        latest = _responses().filter(petition=OuterRef("pk"), tabled_on__isnull=False)
+        responses per petition, rather than from every answered petition; the dates are
+        kept from there: as a subquery for each row, planning the query took 35 ms."""
         newest_responses = (
             _responses()
             .filter(tabled_on__isnull=False)
             .order_by("-tabled_on", "-pk")
-            .values("petition")[: count * 5]
+            .values_list("petition", "tabled_on")[: count * 5]
         )
-        return (
-            self.filter(pk__in=newest_responses)
-            .annotate(
-                last_response_on=Subquery(latest.order_by("-tabled_on").values("tabled_on")[:1])
-            )
-            .order_by(F("last_response_on").desc(), "-pk")[:count]
-        )
+        latest = {}
+        for petition, tabled_on in newest_responses:
+            latest.setdefault(petition, tabled_on)
+        petitions = list(self.filter(pk__in=latest))
+        for petition in petitions:
+            petition.last_response_on = latest[petition.pk]
+        petitions.sort(key=lambda petition: (petition.last_response_on, petition.pk), reverse=True)
+        return petitions[:count]
 
     def closing_soon(self, count):
         """The `count` petitions open for signature that close soonest.
 
-        Their keys first, from the small index of unpresented petitions and the windows,
-        then their rows: sorting the rows themselves read thousands of wide rows (a
-        second at a million petitions)."""
-        soonest = "window__closes_at", "pk"
-        keys = list(self.open().order_by(*soonest).values_list("pk", flat=True)[:count])
-        return self.filter(pk__in=keys).order_by(*soonest)
+        Found by walking the windows that close soonest (index window_closes) a batch at
+        a time and keeping the open petitions among them, then their rows: joined the
+        other way, the planner read every unpresented petition (50 ms at a million),
+        and sorting the rows themselves read thousands of wide rows."""
+        now = timezone.now()
+        windows = SignatureWindow.objects.filter(closes_at__gt=now, opens_at__lte=now)
+        windows = windows.order_by("closes_at", "petition").values_list("petition", flat=True)
+        open_petitions = self.in_status(Status.OPEN, at=now)
+        keys, start, batch = [], 0, 4 * count
+        while len(keys) < count:
+            batch_keys = list(windows[start : start + batch])
+            if not batch_keys:
+                break
+            found = set(open_petitions.filter(pk__any=batch_keys).values_list("pk", flat=True))
+            keys += [key for key in batch_keys if key in found]
+            start, batch = start + batch, 4 * batch
+        return self.filter(pk__in=keys[:count]).order_by("window__closes_at", "pk")
 
     def newest(self, count):
         """The `count` newest petitions (as sorted_by("newest")): their keys (see

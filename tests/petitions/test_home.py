@@ -41,6 +41,17 @@ def test_open_petitions_are_listed_soonest_to_close_first_with_days_left(client)
     assert "20 days left" in response.text
 
 
+def test_open_petitions_are_found_behind_many_closing_windows_that_are_not_open(client):
+    # Windows still running for petitions already presented or certified come first by
+    # closing time: more than a first batch of them.
+    for n in range(40):
+        open_petition(f"e-{n + 100}", 1, presentation_number=f"441-{n + 1:05d}")
+    open_petition("e-1", 20)
+    open_petition("e-2", 3)
+    response = client.get("/")
+    assert [p.number for p in response.context["closing_soon"]] == ["e-2", "e-1"]
+
+
 def test_the_last_day_to_sign_says_so(client):
     now = timezone.localtime()
     closes = (
@@ -95,6 +106,8 @@ def test_the_number_of_queries_is_fixed(client, django_assert_num_queries):
             petition__presentation_number=f"441-{n + 1:05d}",
             petition__topic=topic,
         )
-    with django_assert_num_queries(7):
+    # The counts (4); the windows closing soonest, the open petitions among them, their
+    # rows; the newest responses and their petitions.
+    with django_assert_num_queries(9):
         response = client.get("/")
     assert len(response.context["closing_soon"]) == 8
