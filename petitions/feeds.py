@@ -71,6 +71,8 @@ class PetitionFeed(FilteredFeed):
 
     def items(self, petition_filter):
         # Sort only the petitions that can be among the first FEED_LENGTH.
+        if petition_filter.sort_value == "newest":
+            return petition_filter.qs.newest(FEED_LENGTH)
         petitions = petition_filter.qs.first_in_order(petition_filter.sort_value, FEED_LENGTH)
         return petitions[:FEED_LENGTH]
 
