@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 
 from petitions.filters import session_label
 from petitions.house.dates import format_house_date, format_house_datetime
-from petitions.models import Status
+from petitions.models import Province, Status
 
 register = template.Library()
 
@@ -197,9 +197,11 @@ def signature_table(petition):
     """Rows (province, count, bar width) from the prefetched counts, and the total."""
     counts = list(petition.province_counts.all())
     largest = max((row.signature_count for row in counts), default=0)
+    # Not get_province_display(), which hashes every label, translating each, per row.
+    names = dict(Province.choices)
     rows = [
         {
-            "province": row.get_province_display(),
+            "province": names.get(row.province, row.province),
             "code": row.province,
             "count": row.signature_count,
             "width": bar_width(row.signature_count, largest),
