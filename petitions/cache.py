@@ -29,6 +29,7 @@ WATCHED_APPS = {"petitions", "responses"}
 LAST_FIGURES_SECONDS = 24 * 3600
 # A refresh still running after this long (its thread died with its process) is tried again.
 REFRESH_SECONDS = 300
+REFRESH_THREAD = "refresh "
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,10 @@ def kept_or_last(name, compute, seconds):
     if cache.add(lock, True, REFRESH_SECONDS):
         language = translation.get_language()
         threading.Thread(
-            target=_refresh, args=(name, version, compute, seconds, language, lock), daemon=True
+            target=_refresh,
+            args=(name, version, compute, seconds, language, lock),
+            name=f"{REFRESH_THREAD}{name}",
+            daemon=True,
         ).start()
     return last
 

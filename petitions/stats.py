@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from petitions import charts
-from petitions.cache import kept_or_last
+from petitions.cache import cached_page, kept_or_last
 from petitions.filters import PRESENTATION_PARAMETERS, PetitionFilter
 from petitions.models import (
     RESPONSE_DAYS,
@@ -289,6 +289,7 @@ def most_signed(petitions, limit=MOST_SIGNED):
     ]
 
 
+@cached_page
 def stats_page(request):
     """/stats/: the figures as charts with tables, for the petitions the filter keeps."""
     petition_filter = PetitionFilter(request.GET, queryset=Petition.objects.all(), request=request)
