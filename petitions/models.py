@@ -163,6 +163,10 @@ class AnyOf(models.Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
+        if len(rhs_params[0]) == 1:
+            # As an equality, which the planner carries into joined subqueries (a
+            # ministry's petitions): it does not for = ANY, even of one key.
+            return f"{lhs} = %s", (*lhs_params, rhs_params[0][0])
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 

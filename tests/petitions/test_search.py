@@ -241,3 +241,10 @@ def test_with_many_matches_the_newest_open_petitions_are_ranked_too(client, monk
     # The open petition and the newest presented one are ranked, the open one first for
     # its text; the two older presented ones follow by date.
     assert [p.number for p in page] == ["e-9", "e-1", "e-2", "e-3"]
+
+
+def test_keys_given_as_one_array_find_exactly_those_petitions():
+    first, second, _ = PetitionFactory(), PetitionFactory(), PetitionFactory()
+    assert set(Petition.objects.filter(pk__any=[first.pk, second.pk])) == {first, second}
+    assert list(Petition.objects.filter(pk__any=[second.pk])) == [second]
+    assert list(Petition.objects.filter(pk__any=[])) == []
