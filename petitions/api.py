@@ -1,8 +1,8 @@
 """The read-only JSON API: petitions filtered by the one PetitionFilter, Members,
 ministries, sessions and the statistics of petitions/stats.py.
 
-Every response carries an ETag computed from its body, so that a client revalidates
-with If-None-Match and gets 304 Not Modified when nothing changed."""
+Every response carries an ETag, so that a client revalidates with If-None-Match and gets
+304 Not Modified when nothing changed; answers are kept until the data changes."""
 
 from functools import partial
 
@@ -30,6 +30,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from petitions import stats
+from petitions.cache import cached_page
 from petitions.exports import deadline_facts, petition_url
 from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter, Sort
 from petitions.filters import PetitionPaginator as ListPaginator
@@ -42,6 +43,10 @@ MAX_API_ROWS = COUNT_LIMIT
 conditional_get = method_decorator(
     decorator_from_middleware(ConditionalGetMiddleware), name="dispatch"
 )
+# Answers are kept like the public pages (petitions/cache.py): an answer depends only on
+# its address, the language and the data (JSON is the one format), and its ETag then
+# names the data version.
+kept_answer = method_decorator(cached_page, name="dispatch")
 
 
 class Pagination(PageNumberPagination):
@@ -346,6 +351,7 @@ class MinistrySerializer(serializers.ModelSerializer):
 
 
 @conditional_get
+@kept_answer
 class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
     """Petitions, filtered with the same query string as the /petitions/ page."""
 
@@ -372,6 +378,7 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @conditional_get
+@kept_answer
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -393,6 +400,7 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @conditional_get
+@kept_answer
 class MinistryViewSet(viewsets.ReadOnlyModelViewSet):
     """Ministries, the petitions addressed to them and their response times."""
 
@@ -403,6 +411,7 @@ class MinistryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @conditional_get
+@kept_answer
 class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Parliaments and sessions; `code` is the `session` filter."""
 
@@ -444,6 +453,7 @@ def _figure_field(name):
 
 
 @conditional_get
+@kept_answer
 class StatsView(GenericAPIView):
     """The figures of the /stats/ page, for the petitions the query string selects."""
 
