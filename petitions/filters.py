@@ -196,8 +196,8 @@ def count_within(rows, milliseconds):
 
 
 class PetitionPaginator(Paginator):
-    """Pages that sort only the petitions that can be on them (see
-    PetitionQuerySet.first_in_order), not the whole table, and the total count: exact
+    """Pages that sort only the petitions that can be on them (see PetitionQuerySet's
+    newest_keys and first_in_order), not the whole table, and the total count: exact
     unless counting takes longer than COUNT_BUDGET_MS, then stopped at COUNT_LIMIT.
     With a `count_key` (see PetitionFilter.count_key) the count is kept for the
     filter's other pages and sorts."""

@@ -740,31 +740,21 @@ class PetitionQuerySet(models.QuerySet):
         )
 
     def first_in_order(self, sort, count):
-        """A superset of the first `count` petitions in `sort` order, found through
-        indexes, so that a page sorts these few rather than the whole table.
-
-        Relevance keeps the ranked candidates of search(ranked=True) for their pages.
-        Newest first merges two indexed orders: presented petitions by presentation date
-        and the others by the time they opened for signature. Each branch keeps every
-        row at least as new as its `count`-th row (ties included, and a day's margin
-        where a time of day meets a date). Two small queries read those two cut-offs
-        first, so that the planner sees plain values. Other sorts are unchanged."""
-        if sort == "relevance" and self._rank_candidates is not None:
-            # The ranked candidates come first: a page within them needs nothing else.
-            # (Matches with neither date are never candidates; they follow.)
-            if count <= len(self._rank_candidates):
-                return self.filter(pk__any=self._rank_candidates)
-            return self
-        if sort != "newest" or count < 1:
-            return self
-        branches = [branch.values("pk") for branch in self._newest_branches(count)]
-        return self.filter(pk__in=branches[0].union(*branches[1:], all=True))
+        """A superset of the first `count` petitions in `sort` order, so that a page
+        sorts these few rather than the whole table: for relevance, the ranked candidates
+        of search(ranked=True). Newest first has newest_keys; other sorts are unchanged."""
+        # The ranked candidates come first: a page within them needs nothing else.
+        # (Matches with neither date are never candidates; they follow.)
+        candidates = self._rank_candidates
+        if sort == "relevance" and candidates is not None and count <= len(candidates):
+            return self.filter(pk__any=candidates)
+        return self
 
     def newest_keys(self, start, stop):
         """The keys of the petitions at positions start to stop (excluded), newest first
-        as sorted_by("newest") orders them. Sorted among the candidates of
-        first_in_order alone, on their keys and dates: joined back to the table to be
-        sorted, a deep page (20,000 candidates) read as many rows at random, 0.5 s."""
+        as sorted_by("newest") orders them, found through indexes (see _newest_branches)
+        and sorted on their keys and dates alone: joined back to the table to be sorted,
+        a deep page (20,000 candidates) read as many rows at random, 0.5 s."""
         if stop <= start:
             return []
         # The sort key of each branch: ACTIVITY_ON where it is known to be so.
@@ -779,9 +769,13 @@ class PetitionQuerySet(models.QuerySet):
         return [row["pk"] for row in ordered[start:stop]]
 
     def _newest_branches(self, count):
-        """first_in_order("newest", count) as querysets of its branches: presented
-        petitions, unpresented ones with a window, and, when there are fewer than `count`
-        of those, the undated ones."""
+        """A superset of the first `count` petitions newest first, as querysets of its
+        branches. Two indexed orders are merged: presented petitions by presentation date
+        and unpresented ones with a window by the time it opened. Each branch keeps every
+        row at least as new as its `count`-th row (ties included, and a day's margin where
+        a time of day meets a date); two small queries read those cut-offs first, so that
+        the planner sees plain values. When there are fewer than `count` dated
+        petitions, the undated ones, sorted last, may show: a third branch."""
         presented = self.filter(presented_on__isnull=False)
         opened = self.filter(presented_on__isnull=True, window__isnull=False)
         presented_cut = list(
@@ -800,7 +794,6 @@ class PetitionQuerySet(models.QuerySet):
             opened = opened.filter(window__opens_at__gte=opened_cut[0] - datetime.timedelta(days=1))
         if presented_cut or opened_cut:
             return [presented, opened]
-        # Fewer than `count` dated petitions: the undated ones, sorted last, may show.
         return [presented, opened, self.filter(presented_on__isnull=True, window__isnull=True)]
 
     def sorted_by(self, sort):
@@ -1000,7 +993,7 @@ class Petition(models.Model):
     )
 
     objects = PetitionQuerySet.as_manager()
-    # Annotated by with_first_response_on() and recently_answered(). None where a list
+    # Set by with_first_response_on() and recently_answered(). None where a list
     # reads no response dates: a template's failed lookup lists the object's attributes,
     # a tenth of a millisecond a row for each of the two.
     first_response_on = None
@@ -1032,7 +1025,7 @@ class Petition(models.Model):
             GinIndex(fields=["search_vector"], name="petition_search_vector"),
             models.Index(fields=["session", "-presented_on"], name="petition_session_presented"),
             models.Index(fields=["signature_count"], name="petition_signature_count"),
-            # Serve the list's newest-first pages (see PetitionQuerySet.first_in_order)
+            # Serve the list's newest-first pages (see PetitionQuerySet.newest_keys)
             # and the presentation-date filters without reading the whole table. Not
             # the unpresented ones: their rows are scattered while presented ones follow
             # the table's order, so the planner, costing them as one, read 80,000 wide
