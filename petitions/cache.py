@@ -118,11 +118,6 @@ def cached_page(view):
         digest = hashlib.sha256(address.encode()).hexdigest()[:32]
         # The clock's part: a page is never older than `seconds`, whoever asks.
         period = int(time.time() // seconds)
-        etag = quote_etag(f"{version}-{period}-{digest[:12]}")
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            return response
         key = f"page:{version}:{period}:{digest}"
         response = cache.get(key)
         if response is None:
@@ -131,8 +126,15 @@ def cached_page(view):
                 return response
             if hasattr(response, "render"):
                 response.render()
-            response["ETag"] = etag
+            # Named by the data version and the content, not the period: a client
+            # revalidating an unchanged page across periods still gets 304.
+            content = hashlib.sha256(response.content).hexdigest()[:16]
+            response["ETag"] = quote_etag(f"{version}-{content}")
             cache.set(key, response, seconds)
+        if response["ETag"] in parse_etags(request.headers.get("If-None-Match", "")):
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = response["ETag"]
+            return not_modified
         return response
 
     return wrapper
