@@ -31,7 +31,7 @@ from rest_framework.response import Response
 
 from petitions import stats
 from petitions.cache import cached_page
-from petitions.exports import deadline_facts, petition_url
+from petitions.export_lines import deadline_facts, petition_url
 from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter, Sort
 from petitions.filters import PetitionPaginator as ListPaginator
 from petitions.models import Member, Ministry, ParliamentarySession, Petition

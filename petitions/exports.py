@@ -6,46 +6,19 @@ export command writes), flattened for CSV as the command flattens it, plus what 
 researcher computes anyway: the response due date, days to respond and whether the
 45-day deadline was met, and each petition's permanent address."""
 
-import csv
-import datetime
-import io
-import json
-
-from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from petitions.export_lines import COLUMNS, JSON_FIELDS, _csv_text, export_lines, petition_url
 from petitions.filters import PetitionFilter
-from petitions.house.codecs import CSV_COLUMNS, MEMBER_COLUMNS, NAME_COLUMNS
-from petitions.house.records import EXPORT_FIELDS, jsonable
-from petitions.house.table import AT, csv_cells, export_record_from_row, export_table, table_rows
-from petitions.models import RESPONSE_DAYS, Petition, Province
+from petitions.house.codecs import MEMBER_COLUMNS, NAME_COLUMNS
+from petitions.models import Petition, Province
 
-# Rows fetched from the server-side cursor at a time.
-EXPORT_CHUNK_SIZE = 2000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CITATION_EXAMPLE = "e-4172"
-URL_PLACEHOLDER = "e-0"
 # Excel reads a CSV as UTF-8 only when it starts with a byte order mark.
 BOM = "\ufeff"
-
-# Derived from the facts, for researchers; after the responses in the CSV.
-DERIVED_FIELDS = [
-    "response_count",
-    "first_response_on",
-    "last_response_on",
-    "response_due_on",
-    "days_to_respond",
-    "responded_within_45_days",
-    "url",
-]
-_CSV_AFTER = CSV_COLUMNS.index("responses") + 1
-COLUMNS = [*CSV_COLUMNS[:_CSV_AFTER], *DERIVED_FIELDS, *CSV_COLUMNS[_CSV_AFTER:]]
-_AFTER = EXPORT_FIELDS.index("responses") + 1
-JSON_FIELDS = [*EXPORT_FIELDS[:_AFTER], *DERIVED_FIELDS, *EXPORT_FIELDS[_AFTER:]]
 
 DESCRIPTIONS = {
     "number": _(
@@ -147,74 +120,6 @@ def describe(column):
     raise KeyError(column)
 
 
-def deadline_facts(presented_on, first_response_on, today=None):
-    """The 45-day deadline of Standing Order 36(8): when it falls, how long the first
-    response took, and whether it was met (None while not presented or not yet due)."""
-    if presented_on is None:
-        return {"response_due_on": None, "days_to_respond": None, "responded_within_45_days": None}
-    due = presented_on + datetime.timedelta(days=RESPONSE_DAYS)
-    within = None
-    if first_response_on is not None:
-        within = first_response_on <= due
-    elif due < (today or timezone.localdate()):
-        within = False
-    return {
-        "response_due_on": due,
-        "days_to_respond": (first_response_on - presented_on).days if first_response_on else None,
-        "responded_within_45_days": within,
-    }
-
-
-def response_facts(row, today=None):
-    """Responses tabled, when, and the deadline facts, from a row of the export table."""
-    first = row[AT["first_response_on"]]
-    return {
-        "response_count": row[AT["response_count"]],
-        "first_response_on": first,
-        "last_response_on": row[AT["last_response_on"]],
-        **deadline_facts(row[AT["presented_on"]], first, today),
-    }
-
-
-def petition_url(petition):
-    return settings.SITE_URL.rstrip("/") + petition.get_absolute_url()
-
-
-def petition_urls():
-    """A function giving the address of a petition, by its number, in the active
-    language: the URL is reversed once, not once a row."""
-    template = petition_url(Petition(number=URL_PLACEHOLDER))
-    return lambda number: template.replace(URL_PLACEHOLDER, number)
-
-
-def _derived_cells(row, today, url):
-    facts = response_facts(row, today)
-    within = facts["responded_within_45_days"]
-    facts["responded_within_45_days"] = None if within is None else str(within).lower()
-    # As text, so that a negative number of days would be made harmless like any cell.
-    if facts["days_to_respond"] is not None:
-        facts["days_to_respond"] = str(facts["days_to_respond"])
-    facts["url"] = url(row[AT["number"]])
-    return [facts[field] for field in DERIVED_FIELDS]
-
-
-def _csv_cells(row, today, url):
-    cells = csv_cells(row)
-    cells[_CSV_AFTER:_CSV_AFTER] = _derived_cells(row, today, url)
-    # A cell a spreadsheet would run as a formula is shown as text. (Numbers never start
-    # with "-": the database refuses negative counts and ids.)
-    return [
-        "'" + cell if type(cell) is str and cell.startswith(FORMULA_PREFIXES) else cell
-        for cell in cells
-    ]
-
-
-def _json_record(row, today, url):
-    record = export_record_from_row(row)
-    record.update(response_facts(row, today), url=url(row[AT["number"]]))
-    return {field: record[field] for field in JSON_FIELDS}
-
-
 def export_petitions(request):
     """The filtered petitions, or the filter's errors; the page's paging is ignored."""
     data = request.GET.copy()
@@ -226,38 +131,19 @@ def export_petitions(request):
     return petition_filter.qs, None
 
 
-def _rows(petitions):
-    return table_rows(export_table(petitions), chunk_size=EXPORT_CHUNK_SIZE)
-
-
 def _csv_stream(petitions):
-    today, url = timezone.localdate(), petition_urls()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    yield BOM + _drain(buffer)
-    for count, row in enumerate(_rows(petitions), start=1):
-        writer.writerow(_csv_cells(row, today, url))
-        if count % 100 == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer):
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
+    yield BOM + _csv_text(COLUMNS) + "\r\n"
+    for lines in export_lines(petitions, "csv"):
+        yield "".join(line + "\r\n" for line in lines)
 
 
 def _json_stream(petitions):
     # One petition per line, as the export command writes it: the import command and any
     # JSON reader take it back.
-    today, url = timezone.localdate(), petition_urls()
     yield "["
     separator = "\n"
-    for row in _rows(petitions):
-        yield separator + json.dumps(jsonable(_json_record(row, today, url)), ensure_ascii=False)
+    for lines in export_lines(petitions, "json"):
+        yield separator + ",\n".join(lines)
         separator = ",\n"
     yield "\n]\n"
 

@@ -1239,3 +1239,32 @@ class ProvinceSignatureCount(models.Model):
 
     def __str__(self):
         return f"{self.get_province_display()}: {self.signature_count}"
+
+
+class ExportLine(models.Model):
+    """A petition's line in the CSV and in the JSON export, kept so that an export
+    reads stored text instead of gathering every field of every petition again (see
+    petitions/export_lines.py).
+
+    Database triggers keep it honest (migration 0010): a row is added with each
+    petition, and any write to the petition, its window, counts, keywords or responses,
+    or to a Member, ministry, topic, session, caucus or keyword it names, empties the
+    lines and moves `stamp` on. Lines are written back only where the stamp is still the
+    one read with the data they were built from."""
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, primary_key=True, related_name="export_line"
+    )
+    stamp = models.PositiveIntegerField(default=0)
+    # Empty: not built since the last change (a line is never empty).
+    csv = models.TextField(blank=True)
+    json = models.TextField(blank=True)
+    # Where the petition's address goes in each line: it depends on the language asked.
+    csv_url_at = models.PositiveIntegerField(default=0)
+    json_url_at = models.PositiveIntegerField(default=0)
+    # The first moment the status or the 45-day deadline cell reads otherwise by the
+    # clock alone (the window opens or closes, the response falls overdue); NULL: never.
+    valid_until = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.petition_id}: export line {self.stamp}"

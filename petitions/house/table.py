@@ -169,13 +169,14 @@ def _part_source(column):
     return None
 
 
-def export_table(queryset):
-    """The petitions of `queryset`, each a tuple of its cells (see _sources), in the
-    queryset's order, the status from its one definition (with_status)."""
+def export_table(queryset, *, at=None, then=()):
+    """The petitions of `queryset`, each a tuple of its cells (see _sources) followed by
+    the fields named in `then`, in the queryset's order, the status at `at` (now by
+    default) from its one definition (with_status)."""
     sources = _sources()
     names = {name: f"cell_{index}" for index, name in enumerate(sources)}
-    cells = queryset.with_status().annotate(**{names[name]: sources[name] for name in sources})
-    return cells.values_list(*names.values())
+    cells = queryset.with_status(at).annotate(**{names[name]: sources[name] for name in sources})
+    return cells.values_list(*names.values(), *then)
 
 
 def table_rows(table, *, chunk_size):
