@@ -18,9 +18,9 @@ import itertools
 import json
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
+from psycopg.adapt import Loader
 
 from petitions.house.codecs import CSV_COLUMNS
 from petitions.house.records import EXPORT_FIELDS, jsonable
@@ -112,20 +112,21 @@ def _csv_cells(row, today):
 
 
 def _csv_line(row, today):
-    """The CSV line (no line end) and where the address goes in it: the cells before
-    it are written as they are in the whole line, so its place is their length."""
+    """The CSV line (no line end) and where the address goes in it, in bytes of UTF-8:
+    the cells before it are written as they are in the whole line, so its place is
+    their length."""
     cells = _csv_cells(row, today)
-    return _csv_text(cells), len(_csv_text(cells[:_CSV_URL])) + 1
+    return _csv_text(cells), len(_csv_text(cells[:_CSV_URL]).encode()) + 1
 
 
 def _json_line(row, today):
     """The JSON line, as json.dumps writes the record, less the address's value; and
-    where that value goes."""
+    where that value goes, in bytes of UTF-8."""
     record = export_record_from_row(row[: len(TABLE_COLUMNS)])
     record.update(response_facts(row, today), url=None)
-    text = _json_text(jsonable({field: record[field] for field in JSON_FIELDS}))
+    text = _json_text({field: record[field] for field in JSON_FIELDS})
     at = text.index(_JSON_URL) + len(_JSON_URL) - len("null")
-    return text[:at] + text[at + len("null") :], at
+    return text[:at] + text[at + len("null") :], len(text[:at].encode())
 
 
 def _valid_until(row, at):
@@ -165,21 +166,52 @@ WHERE line.petition_id = built.petition_id AND line.stamp = built.stamp
 """
 
 
-def keep_lines(petitions):
-    """Build and store the lines of `petitions` that are missing or out of date, a
-    chunk at a time, each in a statement of its own (no lock is held for the export)."""
-    at = timezone.now()
-    # (A petition without a line at all would have been written with the triggers off.)
-    stale = Q(export_line__csv="") | Q(export_line=None) | Q(export_line__valid_until__lte=at)
-    keys = list(petitions.order_by().filter(stale).values_list("pk", flat=True))
-    for chunk in itertools.batched(keys, CHUNK_SIZE):
-        lines = list(build_lines(Petition.objects.filter(pk__any=list(chunk)), at=at))
-        with connection.cursor() as cursor:
-            cursor.execute(STORE_SQL, [list(column) for column in zip(*lines, strict=True)])
+def _store(lines):
+    with connection.cursor() as cursor:
+        cursor.execute(STORE_SQL, [list(column) for column in zip(*lines, strict=True)])
+
+
+class _Utf8Loader(Loader):
+    """Text as the database sends it, UTF-8 bytes: a line goes out as it came in,
+    without being decoded and encoded again."""
+
+    def load(self, data):
+        return bytes(data)
+
+
+# {text} is a column name: "csv" or "json".
+LINES_SQL = """
+SELECT petition_id, {text}, {text}_url_at, valid_until FROM petitions_exportline
+WHERE petition_id = ANY(%s::bigint[])
+"""
+
+
+def kept_lines(keys, format, *, at):
+    """{key: (UTF-8 text, the byte where the address goes)} of the petitions `keys` in
+    `format`, from their kept lines; those missing or out of date at `at` are built and
+    stored."""
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("text", _Utf8Loader)
+        # The keys as one array literal: psycopg adapts a list of a thousand numbers
+        # one by one.
+        cursor.execute(LINES_SQL.format(text=format), ["{" + ",".join(map(str, keys)) + "}"])
+        lines = {
+            key: (text, url_at)
+            for key, text, url_at, valid_until in cursor.fetchall()
+            if text and (valid_until is None or valid_until > at)
+        }
+    missing = [key for key in keys if key not in lines]
+    if missing:
+        built = list(build_lines(Petition.objects.filter(pk__any=missing), at=at))
+        _store(built)
+        text_at = 2 if format == "csv" else 4
+        lines.update((line[0], (line[text_at].encode(), line[text_at + 1])) for line in built)
+    return lines
 
 
 def _json_text(value):
-    return json.dumps(value, ensure_ascii=False)
+    # Dates through `default`: only they need it, and the rest is encoded in C.
+    return json.dumps(value, ensure_ascii=False, default=jsonable)
 
 
 def _address_parts(format):
@@ -187,36 +219,27 @@ def _address_parts(format):
     language, written as a cell of `format` is."""
     before, after = petition_url(Petition(number=URL_PLACEHOLDER)).split(URL_PLACEHOLDER)
     if format == "json":
-        return json.dumps(before, ensure_ascii=False)[:-1], json.dumps(after, ensure_ascii=False)[
-            1:
-        ]
+        return _json_text(before)[:-1], _json_text(after)[1:]
     if any(character in before + after for character in ',"\r\n'):
         return '"' + before.replace('"', '""'), after.replace('"', '""') + '"'
     return before, after
 
 
 def export_lines(petitions, format):
-    """The lines of `petitions` in `format` ("csv" or "json"), in the queryset's order,
-    a chunk of them at a time. A line found out of date while reading (a clerk saved
-    since keep_lines) is built again, not stored."""
-    keep_lines(petitions)
-    before, after = _address_parts(format)
-    fields = [f"export_line__{format}", f"export_line__{format}_url_at"]
-    text_at = 0 if format == "csv" else 2
-    rows = petitions.values_list("pk", "number", *fields, "export_line__valid_until")
-    # A transaction of its own: the server-side cursor computes each chunk as it is
-    # fetched (outside one, it computes every row before the first).
-    with transaction.atomic():
-        for chunk in itertools.batched(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
-            at = timezone.now()
-            stale = [row[0] for row in chunk if not row[2] or (row[4] and row[4] <= at)]
-            built = {}
-            if stale:
-                for line in build_lines(Petition.objects.filter(pk__any=stale), at=at):
-                    built[line[0]] = line[2 + text_at : 4 + text_at]
-            lines = []
-            for pk, number, text, url_at, _valid_until in chunk:
-                if pk in built:
-                    text, url_at = built[pk]
-                lines.append(text[:url_at] + before + number + after + text[url_at:])
-            yield lines
+    """The lines of `petitions` in `format` ("csv" or "json"), UTF-8, in the queryset's
+    order, a chunk of them at a time.
+
+    The keys come first, sorted alone (sorting the lines with them spilled a hundred
+    megabytes to disk); then each chunk's lines by key. Outside a transaction the keys'
+    cursor is read whole on the server before the first chunk (WITH HOLD): a few bytes a
+    petition, and the lines built meanwhile are stored at once, holding no lock. A line
+    emptied by a clerk's save while it is being built is built, used and not kept."""
+    before, after = (part.encode() for part in _address_parts(format))
+    keys = petitions.values_list("pk", "number").iterator(chunk_size=CHUNK_SIZE)
+    for chunk in itertools.batched(keys, CHUNK_SIZE):
+        lines = kept_lines([key for key, _ in chunk], format, at=timezone.now())
+        yield [
+            text[:url_at] + before + number.encode() + after + text[url_at:]
+            for key, number in chunk
+            for text, url_at in (lines[key],)
+        ]

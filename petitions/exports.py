@@ -132,20 +132,20 @@ def export_petitions(request):
 
 
 def _csv_stream(petitions):
-    yield BOM + _csv_text(COLUMNS) + "\r\n"
+    yield (BOM + _csv_text(COLUMNS) + "\r\n").encode()
     for lines in export_lines(petitions, "csv"):
-        yield "".join(line + "\r\n" for line in lines)
+        yield b"\r\n".join(lines) + b"\r\n"
 
 
 def _json_stream(petitions):
     # One petition per line, as the export command writes it: the import command and any
     # JSON reader take it back.
-    yield "["
-    separator = "\n"
+    yield b"["
+    separator = b"\n"
     for lines in export_lines(petitions, "json"):
-        yield separator + ",\n".join(lines)
-        separator = ",\n"
-    yield "\n]\n"
+        yield separator + b",\n".join(lines)
+        separator = b",\n"
+    yield b"\n]\n"
 
 
 def _attachment(stream, content_type, extension):

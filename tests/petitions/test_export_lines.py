@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from petitions.export_lines import build_lines, keep_lines
+from petitions.export_lines import build_lines, kept_lines
 from petitions.models import ExportLine, Petition, Topic
 from tests.factories import (
     CaucusFactory,
@@ -182,9 +182,9 @@ def test_a_line_built_before_a_change_is_not_kept():
     petition.prayer_en = "After."
     petition.save()
     with mock.patch("petitions.export_lines.build_lines", return_value=built):
-        keep_lines(Petition.objects.filter(pk=petition.pk))
+        kept_lines([petition.pk], "csv", at=timezone.now())
     assert line_of(petition).csv == ""
-    keep_lines(Petition.objects.filter(pk=petition.pk))
+    kept_lines([petition.pk], "csv", at=timezone.now())
     assert "After." in line_of(petition).csv
 
 
@@ -205,3 +205,13 @@ def test_an_address_that_needs_quoting_is_quoted_in_the_csv(client, settings):
     PetitionFactory(number="e-12")
     assert exported(client)["e-12"]["url"] == 'https://example.org/a,"b"/petitions/e-12/'
     assert exported_json(client)["e-12"]["url"] == 'https://example.org/a,"b"/petitions/e-12/'
+
+
+def test_a_line_emptied_again_while_the_export_reads_it_is_built_for_that_export(client):
+    """A clerk's saves that keep emptying a line (here: no line is ever stored) cost
+    the export time, never a wrong or missing row."""
+    PetitionFactory(number="e-13", prayer_en="Current text.")
+    with mock.patch("petitions.export_lines._store"):
+        assert exported(client)["e-13"]["prayer_en"] == "Current text."
+        assert exported_json(client)["e-13"]["prayer_en"] == "Current text."
+    assert ExportLine.objects.get(petition__number="e-13").csv == ""
