@@ -316,7 +316,7 @@ def run_export(url, path, rows):
         size = 0
         with urllib.request.urlopen(f"http://{server.HOST}:{port}{path}", timeout=600) as answer:
             status = answer.status
-            while chunk := answer.read(1 << 16):
+            while chunk := answer.read(1 << 20):
                 size += len(chunk)
         seconds = time.monotonic() - started
         sampler.running = False

@@ -225,9 +225,9 @@ def _address_parts(format):
     return before, after
 
 
-def export_lines(petitions, format):
+def export_lines(petitions, format, *, between):
     """The lines of `petitions` in `format` ("csv" or "json"), UTF-8, in the queryset's
-    order, a chunk of them at a time.
+    order: one bytes object a chunk, its lines separated by `between`.
 
     The keys come first, sorted alone (sorting the lines with them spilled a hundred
     megabytes to disk); then each chunk's lines by key. Outside a transaction the keys'
@@ -238,8 +238,10 @@ def export_lines(petitions, format):
     keys = petitions.values_list("pk", "number").iterator(chunk_size=CHUNK_SIZE)
     for chunk in itertools.batched(keys, CHUNK_SIZE):
         lines = kept_lines([key for key, _ in chunk], format, at=timezone.now())
-        yield [
-            text[:url_at] + before + number.encode() + after + text[url_at:]
-            for key, number in chunk
-            for text, url_at in (lines[key],)
-        ]
+        # Views of the lines, copied once into the chunk.
+        parts = []
+        for key, number in chunk:
+            text, url_at = lines[key]
+            line = memoryview(text)
+            parts += (line[:url_at], before, number.encode(), after, line[url_at:], between)
+        yield b"".join(parts[:-1])

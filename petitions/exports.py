@@ -133,19 +133,18 @@ def export_petitions(request):
 
 def _csv_stream(petitions):
     yield (BOM + _csv_text(COLUMNS) + "\r\n").encode()
-    for lines in export_lines(petitions, "csv"):
-        yield b"\r\n".join(lines) + b"\r\n"
+    for lines in export_lines(petitions, "csv", between=b"\r\n"):
+        yield lines + b"\r\n"
 
 
 def _json_stream(petitions):
     # One petition per line, as the export command writes it: the import command and any
     # JSON reader take it back.
-    yield b"["
-    separator = b"\n"
-    for lines in export_lines(petitions, "json"):
-        yield separator + b",\n".join(lines)
+    separator = b"[\n"
+    for lines in export_lines(petitions, "json", between=b",\n"):
+        yield separator + lines
         separator = b",\n"
-    yield b"\n]\n"
+    yield b"[\n]\n" if separator == b"[\n" else b"\n]\n"
 
 
 def _attachment(stream, content_type, extension):
