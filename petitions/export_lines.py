@@ -9,7 +9,8 @@ depends on the language asked.
 
 A kept line stays valid until the data it was built from changes (database triggers
 empty it: migration 0010) or until the clock alone changes one of its cells: a window
-opens or closes, or a response falls overdue (`valid_until`)."""
+opens or closes, or a response falls overdue (`csv_valid_until`, `json_valid_until`).
+Each format's line is built the first time that format is asked for."""
 
 import csv
 import datetime
@@ -17,6 +18,7 @@ import io
 import itertools
 import json
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -113,10 +115,12 @@ def _csv_cells(row, today):
 
 def _csv_line(row, today):
     """The CSV line (no line end) and where the address goes in it, in bytes of UTF-8:
-    the cells before it are written as they are in the whole line, so its place is
-    their length."""
+    the cells after it are written as they are in the whole line (two or more cells: a
+    row of one empty cell would be written `""`), so its place is found from the end."""
     cells = _csv_cells(row, today)
-    return _csv_text(cells), len(_csv_text(cells[:_CSV_URL]).encode()) + 1
+    text = _csv_text(cells)
+    after = _csv_text(cells[_CSV_URL + 1 :]).encode()
+    return text, len(text.encode()) - len(after) - 1
 
 
 def _json_line(row, today):
@@ -139,36 +143,43 @@ def _valid_until(row, at):
     return min((moment for moment in moments if moment is not None and moment > at), default=None)
 
 
-def build_lines(petitions, *, at):
-    """(key, stamp, csv, csv_url_at, json, json_url_at, valid_until) for each petition,
-    as of `at`; the stamp is read with the data, in the same statement."""
-    today = timezone.localdate(at)
+LINE_BUILDERS = {"csv": _csv_line, "json": _json_line}
+
+
+def build_lines(petitions, format, *, at):
+    """(key, stamp, line, where the address goes, valid until) in `format` for each
+    petition, as of `at`; the stamp is read with the data, in the same statement."""
+    today, line = timezone.localdate(at), LINE_BUILDERS[format]
     for row in export_table(petitions, at=at, then=("pk", "export_line__stamp")):
-        yield (
-            row[-2],
-            row[-1],
-            *_csv_line(row, today),
-            *_json_line(row, today),
-            _valid_until(row, at),
-        )
+        yield (row[-2], row[-1], *line(row, today), _valid_until(row, at))
 
 
 # Written back only where the stamp is still the one read with the data: a line built
 # while a clerk's change was being saved is left for the next export to build again.
+# {text} is a column name: "csv" or "json".
 STORE_SQL = """
 UPDATE petitions_exportline AS line
-SET csv = built.csv, csv_url_at = built.csv_url_at, json = built.json,
-    json_url_at = built.json_url_at, valid_until = built.valid_until
-FROM unnest(%s::bigint[], %s::integer[], %s::text[], %s::integer[], %s::text[],
-            %s::integer[], %s::timestamptz[])
-    AS built (petition_id, stamp, csv, csv_url_at, json, json_url_at, valid_until)
+SET {text} = built.text, {text}_url_at = built.url_at, {text}_valid_until = built.valid_until
+FROM unnest(%b::bigint[], %b::integer[], %b::text[], %b::integer[], %b::timestamptz[])
+    AS built (petition_id, stamp, text, url_at, valid_until)
 WHERE line.petition_id = built.petition_id AND line.stamp = built.stamp
 """
 
 
-def _store(lines):
-    with connection.cursor() as cursor:
-        cursor.execute(STORE_SQL, [list(column) for column in zip(*lines, strict=True)])
+def _store(lines, format):
+    # Bound on the server, in binary (%b): the project's cursors quote parameters into
+    # the statement (client-side binding), and escaping a thousand lines of text into
+    # an array's text form took longer than building them.
+    connection.ensure_connection()
+    cursor = psycopg.Cursor(connection.connection)
+    cursor = (
+        connection.make_debug_cursor(cursor)
+        if connection.queries_logged
+        else connection.make_cursor(cursor)
+    )
+    with cursor:
+        columns = [list(column) for column in zip(*lines, strict=True)]
+        cursor.execute(STORE_SQL.format(text=format), columns)
 
 
 class _Utf8Loader(Loader):
@@ -181,7 +192,7 @@ class _Utf8Loader(Loader):
 
 # {text} is a column name: "csv" or "json".
 LINES_SQL = """
-SELECT petition_id, {text}, {text}_url_at, valid_until FROM petitions_exportline
+SELECT petition_id, {text}, {text}_url_at, {text}_valid_until FROM petitions_exportline
 WHERE petition_id = ANY(%s::bigint[])
 """
 
@@ -202,10 +213,10 @@ def kept_lines(keys, format, *, at):
         }
     missing = [key for key in keys if key not in lines]
     if missing:
-        built = list(build_lines(Petition.objects.filter(pk__any=missing), at=at))
-        _store(built)
-        text_at = 2 if format == "csv" else 4
-        lines.update((line[0], (line[text_at].encode(), line[text_at + 1])) for line in built)
+        petitions = Petition.objects.filter(pk__any=missing).order_by()
+        built = list(build_lines(petitions, format, at=at))
+        _store(built, format)
+        lines.update((key, (text.encode(), url_at)) for key, _, text, url_at, _ in built)
     return lines
 
 

@@ -1264,9 +1264,11 @@ class ExportLine(models.Model):
     # Where the petition's address goes in each line: it depends on the language asked.
     csv_url_at = models.PositiveIntegerField(default=0)
     json_url_at = models.PositiveIntegerField(default=0)
-    # The first moment the status or the 45-day deadline cell reads otherwise by the
-    # clock alone (the window opens or closes, the response falls overdue); NULL: never.
-    valid_until = models.DateTimeField(null=True)
+    # The first moment the status or the 45-day deadline cell of a line reads otherwise
+    # by the clock alone (the window opens or closes, the response falls overdue);
+    # NULL: never. Each line has its own: each is built when first asked for.
+    csv_valid_until = models.DateTimeField(null=True)
+    json_valid_until = models.DateTimeField(null=True)
 
     def __str__(self):
         return f"{self.petition_id}: export line {self.stamp}"

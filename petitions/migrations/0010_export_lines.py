@@ -11,7 +11,9 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # Inside the functions' quoted statements, hence the doubled quotes.
-EMPTY = "stamp = stamp + 1, csv = '''', json = '''', valid_until = NULL"
+EMPTY = (
+    "stamp = stamp + 1, csv = '''', json = '''', csv_valid_until = NULL, json_valid_until = NULL"
+)
 
 # Tables whose rows name their petition: (table, the petition's key in it).
 OWN_ROWS = [
@@ -184,7 +186,8 @@ class Migration(migrations.Migration):
                 ("json", models.TextField(blank=True)),
                 ("csv_url_at", models.PositiveIntegerField(default=0)),
                 ("json_url_at", models.PositiveIntegerField(default=0)),
-                ("valid_until", models.DateTimeField(null=True)),
+                ("csv_valid_until", models.DateTimeField(null=True)),
+                ("json_valid_until", models.DateTimeField(null=True)),
             ],
         ),
         migrations.RunSQL(SQL, REVERSE_SQL),

@@ -48,13 +48,15 @@ def line_of(petition):
     return ExportLine.objects.get(petition=petition)
 
 
-def test_each_new_petition_gets_an_empty_line_that_the_first_export_fills(client):
+def test_each_new_petition_gets_empty_lines_that_each_format_fills_when_first_asked(client):
     petition = PetitionFactory(number="e-7")
     assert line_of(petition).csv == ""
     assert exported(client)["e-7"]["number"] == "e-7"
     line = line_of(petition)
     assert line.csv.startswith("e-7,electronic,")
-    assert line.json.startswith('{"number": "e-7"')
+    assert line.json == ""
+    assert exported_json(client)["e-7"]["number"] == "e-7"
+    assert line_of(petition).json.startswith('{"number": "e-7"')
 
 
 @pytest.mark.parametrize(
@@ -163,7 +165,7 @@ def test_a_kept_line_follows_the_clock_when_the_window_closes(client):
     )
     with mock.patch("django.utils.timezone.now", return_value=now - datetime.timedelta(hours=1)):
         assert exported(client)["e-9"]["status"] == "open"
-    assert line_of(petition).valid_until == now
+    assert line_of(petition).csv_valid_until == now
     assert exported(client)["e-9"]["status"] == "closed"
 
 
@@ -178,7 +180,7 @@ def test_a_kept_line_follows_the_clock_when_the_response_falls_overdue(client):
 
 def test_a_line_built_before_a_change_is_not_kept():
     petition = PetitionFactory(prayer_en="Before.")
-    built = list(build_lines(Petition.objects.filter(pk=petition.pk), at=timezone.now()))
+    built = list(build_lines(Petition.objects.filter(pk=petition.pk), "csv", at=timezone.now()))
     petition.prayer_en = "After."
     petition.save()
     with mock.patch("petitions.export_lines.build_lines", return_value=built):
