@@ -34,7 +34,13 @@ from petitions.cache import cached_page
 from petitions.export_lines import deadline_facts, petition_url
 from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter, Sort
 from petitions.filters import PetitionPaginator as ListPaginator
-from petitions.models import Member, Ministry, ParliamentarySession, Petition
+from petitions.models import (
+    Member,
+    Ministry,
+    ParliamentarySession,
+    Petition,
+    joins_in_written_order,
+)
 
 MAX_API_PAGE_SIZE = 500
 # As deep as the list page counts.
@@ -372,9 +378,10 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         # A petition is found by its own number or its presentation number.
         number = self.kwargs["number"]
-        return get_object_or_404(
-            self.get_queryset(), Q(number=number) | Q(presentation_number=number)
-        )
+        with joins_in_written_order():
+            return get_object_or_404(
+                self.get_queryset(), Q(number=number) | Q(presentation_number=number)
+            )
 
 
 @conditional_get

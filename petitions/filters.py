@@ -34,6 +34,7 @@ from petitions.models import (
     Province,
     Status,
     Topic,
+    joins_in_written_order,
     normalize_petition_number,
 )
 
@@ -249,7 +250,8 @@ class PetitionPaginator(Paginator):
             candidates = self.object_list.first_in_order(self.sort, top)
             ids = list(candidates[bottom:top].values_list("pk", flat=True))
         rows = self.object_list if self.rows is None else self.rows
-        found = {petition.pk: petition for petition in rows.filter(pk__in=ids)}
+        with joins_in_written_order():
+            found = {petition.pk: petition for petition in rows.filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 

@@ -5,6 +5,7 @@ Government responses live in the `responses` app and are reached from here only
 through the `responses` relation name.
 """
 
+import contextlib
 import datetime
 import re
 
@@ -17,7 +18,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -134,6 +135,18 @@ def search_query(text):
             conjunction &= term
         result = conjunction if result is None else result | conjunction
     return result
+
+
+@contextlib.contextmanager
+def joins_in_written_order():
+    """Queries in the block join their tables in the order the query writes them (in a
+    transaction of its own). For queries that start from a few petitions found by key
+    and join each to the records it points to, where PostgreSQL's search for the best of
+    every order took longer than running the query: a petition's page 4.2 ms to plan,
+    0.4 ms to run; 1.1 ms to plan in the written order."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+        yield
 
 
 class DaysBetween(models.Func):

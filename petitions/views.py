@@ -8,7 +8,7 @@ from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
 from petitions.filters import COUNT_LIMIT, PetitionFilter
-from petitions.models import Member, Ministry, Petition
+from petitions.models import Member, Ministry, Petition, joins_in_written_order
 
 HOME_LIST_LENGTH = 8
 # The home page's counts read the whole archive (seconds at a million petitions).
@@ -75,7 +75,8 @@ def time_limit(milliseconds):
 
 @cached_page
 def petition_detail(request, number):
-    petition = Petition.objects.for_detail().filter(number=number).first()
+    with joins_in_written_order():
+        petition = Petition.objects.for_detail().filter(number=number).first()
     if petition is None:
         # A presentation number, or a number typed another way, finds its petition.
         if (other := Petition.objects.by_number(number)) is not None:
