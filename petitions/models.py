@@ -839,14 +839,15 @@ class PetitionQuerySet(models.QuerySet):
         latest = {}
         for petition, tabled_on in newest_responses:
             latest.setdefault(petition, tabled_on)
-        petitions = list(self.filter(pk__in=latest))
+        with joins_in_written_order():
+            petitions = list(self.filter(pk__in=latest))
         for petition in petitions:
             petition.last_response_on = latest[petition.pk]
         petitions.sort(key=lambda petition: (petition.last_response_on, petition.pk), reverse=True)
         return petitions[:count]
 
     def closing_soon(self, count):
-        """The `count` petitions open for signature that close soonest.
+        """The `count` petitions open for signature that close soonest, as a list.
 
         Found by walking the windows that close soonest (index window_closes) a batch at
         a time and keeping the open petitions among them, then their rows: joined the
@@ -864,7 +865,8 @@ class PetitionQuerySet(models.QuerySet):
             found = set(open_petitions.filter(pk__any=batch_keys).values_list("pk", flat=True))
             keys += [key for key in batch_keys if key in found]
             start, batch = start + batch, 4 * batch
-        return self.filter(pk__in=keys[:count]).order_by("window__closes_at", "pk")
+        with joins_in_written_order():
+            return list(self.filter(pk__in=keys[:count]).order_by("window__closes_at", "pk"))
 
     def newest(self, count):
         """The `count` newest petitions (as sorted_by("newest")): their keys (see
