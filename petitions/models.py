@@ -869,9 +869,11 @@ class PetitionQuerySet(models.QuerySet):
             return list(self.filter(pk__in=keys[:count]).order_by("window__closes_at", "pk"))
 
     def newest(self, count):
-        """The `count` newest petitions (as sorted_by("newest")): their keys (see
-        newest_keys), then their rows."""
-        return self.filter(pk__in=self.newest_keys(0, count)).sorted_by("newest")
+        """The `count` newest petitions (as sorted_by("newest")), as a list: their keys
+        (see newest_keys), then their rows."""
+        keys = self.newest_keys(0, count)
+        with joins_in_written_order():
+            return list(self.filter(pk__in=keys).sorted_by("newest"))
 
     def headline_counts(self):
         """Figures for the home page, each read through an index rather than the table:
