@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from petitions.house.dates import OTTAWA
 from petitions.models import (
     Caucus,
+    ExportLine,
     Keyword,
     Kind,
     Member,
@@ -151,6 +152,7 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
                 editor.add_index(Petition, rebuilt)
         if set_based:
             _seed_verify()
+            _seed_export_lines()
         with connection.cursor() as cursor:
             # Petitions were numbered here; the other tables numbered their own rows.
             table = Petition._meta.db_table
@@ -202,6 +204,18 @@ def _seed_verify():
             cursor.execute(check)
             if cursor.fetchone()[0]:
                 raise RuntimeError(f"Demo data broke a rule of the database: {check}")
+
+
+def _seed_export_lines():
+    """What the skipped trigger export_line_add does (petitions migration 0010): each new
+    petition gets its export lines, empty until an export builds them."""
+    lines, petitions = ExportLine._meta.db_table, Petition._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {lines} (petition_id, stamp, csv, csv_url_at, json, json_url_at) "
+            f"SELECT id, 0, '', 0, '', 0 FROM {petitions} petition WHERE NOT EXISTS "
+            f"(SELECT FROM {lines} line WHERE line.petition_id = petition.id)"
+        )
 
 
 def _max_e_number():

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 
-from petitions.models import Kind, Member, Petition, ProvinceSignatureCount
+from petitions.models import ExportLine, Kind, Member, Petition, ProvinceSignatureCount
 from responses.models import GovernmentResponse
 
 AS_OF = "2026-01-15"
@@ -84,6 +84,17 @@ def test_a_second_seed_continues_the_numbers(db):
     numbers = list(Petition.objects.values_list("presentation_number", flat=True))
     taken = [number for number in numbers if number]
     assert len(taken) == len(set(taken))
+
+
+def test_every_seeded_petition_has_export_lines_that_an_export_keeps(db, client):
+    """The seed skips the triggers where it may (a superuser's connection): it gives
+    each new petition its export lines itself, so that exports keep what they build."""
+    seed(50)
+    seed(30, seed_value=9)
+    assert ExportLine.objects.count() == Petition.objects.count() == 80
+    response = client.get("/petitions/export.csv")
+    assert len(b"".join(response.streaming_content).splitlines()) > 80
+    assert not ExportLine.objects.filter(csv="").exists()
 
 
 @pytest.mark.parametrize("count", ["0", "-3"])
