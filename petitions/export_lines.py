@@ -244,7 +244,8 @@ def export_lines(petitions, format, *, between):
     megabytes to disk); then each chunk's lines by key. Outside a transaction the keys'
     cursor is read whole on the server before the first chunk (WITH HOLD): a few bytes a
     petition, and the lines built meanwhile are stored at once, holding no lock. A line
-    emptied by a clerk's save while it is being built is built, used and not kept."""
+    emptied by a clerk's save while it is being built is built, used and not kept; a
+    petition deleted since the keys were read is left out."""
     before, after = (part.encode() for part in _address_parts(format))
     keys = petitions.values_list("pk", "number").iterator(chunk_size=CHUNK_SIZE)
     for chunk in itertools.batched(keys, CHUNK_SIZE):
@@ -252,7 +253,9 @@ def export_lines(petitions, format, *, between):
         # Views of the lines, copied once into the chunk.
         parts = []
         for key, number in chunk:
-            text, url_at = lines[key]
-            line = memoryview(text)
-            parts += (line[:url_at], before, number.encode(), after, line[url_at:], between)
-        yield b"".join(parts[:-1])
+            if key in lines:
+                text, url_at = lines[key]
+                line = memoryview(text)
+                parts += (line[:url_at], before, number.encode(), after, line[url_at:], between)
+        if parts:
+            yield b"".join(parts[:-1])

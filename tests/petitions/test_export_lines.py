@@ -217,3 +217,19 @@ def test_a_line_emptied_again_while_the_export_reads_it_is_built_for_that_export
         assert exported(client)["e-13"]["prayer_en"] == "Current text."
         assert exported_json(client)["e-13"]["prayer_en"] == "Current text."
     assert ExportLine.objects.get(petition__number="e-13").csv == ""
+
+
+@pytest.mark.parametrize("read", [exported, exported_json])
+def test_a_petition_deleted_while_the_export_reads_is_left_out(client, read):
+    """The export's keys are read first; a petition deleted before its line is read is
+    left out, and the file stays whole."""
+    PetitionFactory(number="e-14")
+    gone = PetitionFactory(number="e-15")
+    real_kept_lines = kept_lines
+
+    def delete_then_read(keys, format, *, at):
+        Petition.objects.filter(pk=gone.pk).delete()
+        return real_kept_lines(keys, format, at=at)
+
+    with mock.patch("petitions.export_lines.kept_lines", delete_then_read):
+        assert list(read(client)) == ["e-14"]
