@@ -21,13 +21,14 @@ import json
 import psycopg
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from psycopg.adapt import Loader
 
 from petitions.house.codecs import CSV_COLUMNS
 from petitions.house.records import EXPORT_FIELDS, jsonable
 from petitions.house.table import AT, TABLE_COLUMNS, csv_cells, export_record_from_row, export_table
-from petitions.models import RESPONSE_DAYS, Petition
+from petitions.models import RESPONSE_DAYS, ExportLine, Petition
 
 # Rows read, built or written at a time.
 CHUNK_SIZE = 1000
@@ -218,6 +219,22 @@ def kept_lines(keys, format, *, at):
         _store(built, format)
         lines.update((key, (text.encode(), url_at)) for key, _, text, url_at, _ in built)
     return lines
+
+
+def keep_lines(format, *, tick=None):
+    """Build and keep every line of `format` that is missing or out of date, so that no
+    export has to: after a large import, or each night (lines of open petitions and of
+    responses falling due run out by the clock). Returns how many were built; `tick(n)`
+    is called as they are."""
+    at = timezone.now()
+    stale = Q(**{format: ""}) | Q(**{f"{format}_valid_until__lte": at})
+    keys = list(ExportLine.objects.filter(stale).order_by("pk").values_list("pk", flat=True))
+    for chunk in itertools.batched(keys, CHUNK_SIZE):
+        petitions = Petition.objects.filter(pk__any=list(chunk)).order_by()
+        _store(list(build_lines(petitions, format, at=at)), format)
+        if tick:
+            tick(len(chunk))
+    return len(keys)
 
 
 def _json_text(value):

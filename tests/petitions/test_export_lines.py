@@ -233,3 +233,29 @@ def test_a_petition_deleted_while_the_export_reads_is_left_out(client, read):
 
     with mock.patch("petitions.export_lines.kept_lines", delete_then_read):
         assert list(read(client)) == ["e-14"]
+
+
+def test_keep_export_lines_builds_what_is_missing_or_out_of_date_and_nothing_else(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    now = timezone.now()
+    PetitionFactory(number="e-16")
+    open_one = PetitionFactory(number="e-17")
+    SignatureWindowFactory(petition=open_one, opens_at=now - datetime.timedelta(days=1))
+    out = StringIO()
+    call_command("keep_export_lines", stdout=out)
+    assert "csv: 2 built" in out.getvalue()
+    assert "json: 2 built" in out.getvalue()
+    assert not ExportLine.objects.filter(csv="").exists()
+    assert not ExportLine.objects.filter(json="").exists()
+
+    call_command("keep_export_lines", "--format", "csv", stdout=out)
+    assert "csv: 0 built" in out.getvalue()
+    # The open petition's lines run out when its window closes.
+    later = now + datetime.timedelta(days=61)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("keep_export_lines", "--format", "csv", stdout=out)
+    assert "csv: 1 built" in out.getvalue()
+    assert exported(client)["e-17"]["status"] == "closed"
