@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Q, Value
 from django.forms.utils import flatatt
@@ -260,6 +261,14 @@ class PetitionFilter(django_filters.FilterSet):
         method="filter_nothing",
         label=_("Search words"),
         max_length=MAX_QUERY_LENGTH,
+        # Nothing to search for, and no feed (XML 1.0) can name them in its title.
+        validators=[
+            RegexValidator(
+                r"[\x00-\x08\x0b\x0c\x0e-\x1f]",
+                inverse_match=True,
+                message=_("Search words cannot contain control characters."),
+            )
+        ],
     )
     number = PetitionNumberFilter(method="filter_number", label=_("Petition number"))
     status = django_filters.MultipleChoiceFilter(

@@ -17,7 +17,7 @@ PARAMETERS = [
 ]  # fmt: skip
 
 HOSTILE = [
-    "", " ", "\x00", "a\x00b", "%00", "'; DROP TABLE petitions_petition; --", '"', "\\",
+    "", " ", "\x00", "a\x00b", "a\x1bb", "%00", "'; DROP TABLE petitions_petition; --", '"', "\\",
     "<script>alert(1)</script>", "../../etc/passwd", "e-0", "e-", "e-99999999999999999999",
     "441-", "999-99999", "-1", "0", "1e309", "NaN", "Infinity", "9" * 40, "2023-02-30",
     "0000-00-00", "9999-12-31", "0001-01-01", "2023-13-01", "yes", "no", "open", "441",
@@ -79,3 +79,20 @@ def test_no_filter_value_makes_a_server_error(archive, client, path, query):
     response = client.get(path, query)
     assert response.status_code in {200, 302, 400, 404}, (path, query, response.status_code)
     well_formed(path, response)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/petitions/",
+        "/petitions/export.csv",
+        "/feeds/petitions/",
+        "/feeds/responses/",
+        "/api/petitions/",
+    ],
+)
+def test_search_words_with_a_control_character_are_refused_with_a_message(db, client, path):
+    """No feed can carry them in its title (XML 1.0), and there is nothing to find."""
+    response = client.get(path, {"q": "housing\x1b"})
+    assert response.status_code == 400
+    assert b"control characters" in response.content
