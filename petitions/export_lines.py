@@ -89,7 +89,7 @@ def petition_url(petition):
     return settings.SITE_URL.rstrip("/") + petition.get_absolute_url()
 
 
-def _csv_text(cells):
+def csv_text(cells):
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(cells)
     return buffer.getvalue()
@@ -119,8 +119,8 @@ def _csv_line(row, today):
     the cells after it are written as they are in the whole line (two or more cells: a
     row of one empty cell would be written `""`), so its place is found from the end."""
     cells = _csv_cells(row, today)
-    text = _csv_text(cells)
-    after = _csv_text(cells[_CSV_URL + 1 :]).encode()
+    text = csv_text(cells)
+    after = csv_text(cells[_CSV_URL + 1 :]).encode()
     return text, len(text.encode()) - len(after) - 1
 
 

@@ -4,14 +4,15 @@ and the data dictionary page that describes each column from the same definition
 The fields are the project's export record (petitions/house/records.py, the one the
 export command writes), flattened for CSV as the command flattens it, plus what a
 researcher computes anyway: the response due date, days to respond and whether the
-45-day deadline was met, and each petition's permanent address."""
+45-day deadline was met, and each petition's permanent address. Each petition's line is
+read as kept (petitions/export_lines.py)."""
 
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.export_lines import COLUMNS, JSON_FIELDS, _csv_text, export_lines, petition_url
+from petitions.export_lines import COLUMNS, JSON_FIELDS, csv_text, export_lines, petition_url
 from petitions.filters import PetitionFilter
 from petitions.house.codecs import MEMBER_COLUMNS, NAME_COLUMNS
 from petitions.models import Petition, Province
@@ -132,7 +133,7 @@ def export_petitions(request):
 
 
 def _csv_stream(petitions):
-    yield (BOM + _csv_text(COLUMNS) + "\r\n").encode()
+    yield (BOM + csv_text(COLUMNS) + "\r\n").encode()
     for lines in export_lines(petitions, "csv", between=b"\r\n"):
         yield lines + b"\r\n"
 
