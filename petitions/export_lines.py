@@ -183,6 +183,14 @@ def _store(lines, format):
         cursor.execute(STORE_SQL.format(text=format), columns)
 
 
+def _build_and_store(keys, format, *, at):
+    """The lines of the petitions `keys` in `format` as of `at` (see build_lines), stored
+    where their stamp still holds."""
+    built = list(build_lines(Petition.objects.filter(pk__any=keys).order_by(), format, at=at))
+    _store(built, format)
+    return built
+
+
 class _Utf8Loader(Loader):
     """Text as the database sends it, UTF-8 bytes: a line goes out as it came in,
     without being decoded and encoded again."""
@@ -214,9 +222,7 @@ def kept_lines(keys, format, *, at):
         }
     missing = [key for key in keys if key not in lines]
     if missing:
-        petitions = Petition.objects.filter(pk__any=missing).order_by()
-        built = list(build_lines(petitions, format, at=at))
-        _store(built, format)
+        built = _build_and_store(missing, format, at=at)
         lines.update((key, (text.encode(), url_at)) for key, _, text, url_at, _ in built)
     return lines
 
@@ -230,8 +236,7 @@ def keep_lines(format, *, tick=None):
     stale = Q(**{format: ""}) | Q(**{f"{format}_valid_until__lte": at})
     keys = list(ExportLine.objects.filter(stale).order_by("pk").values_list("pk", flat=True))
     for chunk in itertools.batched(keys, CHUNK_SIZE):
-        petitions = Petition.objects.filter(pk__any=list(chunk)).order_by()
-        _store(list(build_lines(petitions, format, at=at)), format)
+        _build_and_store(list(chunk), format, at=at)
         if tick:
             tick(len(chunk))
     return len(keys)
