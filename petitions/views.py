@@ -116,10 +116,12 @@ def ministry_list(request):
 @cached_page
 def ministry_detail(request, slug):
     ministry = get_object_or_404(Ministry.objects.with_response_times(), slug=slug)
-    petitions = Petition.objects.for_listing().with_first_response_on()
+    petitions = Petition.objects.for_listing()
     context = {
         "ministry": ministry,
-        "addressed": petitions.addressed_to(ministry).newest(RELATED_LIST_LENGTH),
-        "answered": petitions.answered_by(ministry).newest(RELATED_LIST_LENGTH),
+        "addressed": petitions.with_first_response_on()
+        .addressed_to(ministry)
+        .newest(RELATED_LIST_LENGTH),
+        "answered": petitions.recently_answered(RELATED_LIST_LENGTH, ministry=ministry),
     }
     return render(request, "petitions/ministry_detail.html", context)

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from petitions.models import Ministry
+from petitions.models import Ministry, Petition
 from tests.factories import GovernmentResponseFactory, MinistryFactory, PetitionFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +71,25 @@ def test_a_ministrys_page_lists_petitions_addressed_and_answered(client):
     assert "<title>Minister of Public Safety" in response.text
 
 
+def test_the_petitions_answered_come_latest_response_first(client):
+    safety = MinistryFactory()
+    defence = MinistryFactory(title_en="Minister of National Defence")
+    answered("e-1", safety, 10)
+    answered("e-2", safety, 40)
+    answered("e-3", safety, 20)
+    # A later response by another ministry does not move e-1 up this ministry's list.
+    GovernmentResponseFactory(
+        petition=Petition.objects.get(number="e-1"),
+        position=2,
+        ministry=defence,
+        tabled_on=PRESENTED + datetime.timedelta(days=90),
+    )
+    response = client.get("/ministries/minister-of-public-safety/")
+    answered_list = response.context["answered"]
+    assert [p.number for p in answered_list] == ["e-2", "e-3", "e-1"]
+    assert answered_list[2].last_response_on == PRESENTED + datetime.timedelta(days=10)
+
+
 def test_an_unknown_ministry_is_a_404_page(client):
     assert client.get("/ministries/minister-of-nothing/").status_code == 404
 
@@ -85,10 +104,11 @@ def test_the_pages_take_a_fixed_number_of_queries(client, django_assert_num_quer
     with django_assert_num_queries(4):
         response = client.get("/ministries/")
     assert len(response.context["ministries"]) == 61
-    # The figures are kept until the data changes; each list of petitions reads two
-    # cut-off dates, the keys of its first petitions, then their rows and sets their join
-    # order (a savepoint, SET LOCAL join_collapse_limit and its release).
-    with django_assert_num_queries(15):
+    # The figures are kept until the data changes; the petitions addressed: two cut-off
+    # dates, the keys of the first ones; the petitions answered: the newest responses;
+    # then each list's rows, with their join order set (a savepoint, SET LOCAL
+    # join_collapse_limit and its release).
+    with django_assert_num_queries(13):
         client.get("/ministries/minister-of-public-safety/")
 
 
