@@ -7,9 +7,12 @@ import re
 import pytest
 from django.utils import timezone
 
+from petitions.models import AddresseeKind, Petition
 from tests.factories import (
+    CaucusFactory,
     GovernmentResponseFactory,
     KeywordFactory,
+    MemberFactory,
     PetitionFactory,
     ProvinceSignatureCountFactory,
     SignatureWindowFactory,
@@ -183,8 +186,15 @@ def test_the_number_of_queries_does_not_grow_with_responses_counts_or_keywords(
 
     petition("e-1", responses=1, keywords=1)
     petition("e-2", responses=50, keywords=11)
-    # The petition with the list's joins, then its keywords, counts and responses; and
-    # their join order (a savepoint, SET LOCAL join_collapse_limit and its release).
+    # A presenter with a party and a Member addressed come with the petition's row.
+    Petition.objects.filter(number="e-2").update(
+        presenter=MemberFactory(caucus=CaucusFactory()),
+        addressee_kind=AddresseeKind.MEMBER,
+        addressee_member=MemberFactory(),
+    )
+    # The petition with the list's joins, its presenter and the Member addressed, then
+    # its keywords, counts and responses; and their join order (a savepoint, SET LOCAL
+    # join_collapse_limit and its release).
     with django_assert_num_queries(7):
         client.get("/petitions/e-1/")
     with django_assert_num_queries(7):
