@@ -199,7 +199,7 @@ def count_within(rows, milliseconds):
 
 class PetitionPaginator(Paginator):
     """Pages that sort only the petitions that can be on them (see PetitionQuerySet's
-    newest_keys and first_in_order), not the whole table, and the total count: exact
+    first_in_order), not the whole table, and the total count: exact
     unless counting takes longer than COUNT_BUDGET_MS, then stopped at COUNT_LIMIT.
     With a `count_key` (see PetitionFilter.count_key) the count is kept for the
     filter's other pages and sorts."""
@@ -245,11 +245,8 @@ class PetitionPaginator(Paginator):
         # The page's primary keys first, then their rows with every join: one query with
         # the filters, the search and the joins at once goes past the planner's
         # join_collapse_limit, and it then reads whole tables to find twenty rows.
-        if self.sort == "newest":
-            ids = self.object_list.newest_keys(bottom, top)
-        else:
-            candidates = self.object_list.first_in_order(self.sort, top)
-            ids = list(candidates[bottom:top].values_list("pk", flat=True))
+        candidates = self.object_list.first_in_order(self.sort, top)
+        ids = list(candidates[bottom:top].values_list("pk", flat=True))
         rows = self.object_list if self.rows is None else self.rows
         with joins_in_written_order():
             found = {petition.pk: petition for petition in rows.filter(pk__in=ids)}

@@ -32,7 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat, TruncDate
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -752,59 +752,13 @@ class PetitionQuerySet(models.QuerySet):
     def first_in_order(self, sort, count):
         """A superset of the first `count` petitions in `sort` order, so that a page
         sorts these few rather than the whole table: for relevance, the ranked candidates
-        of search(ranked=True). Newest first has newest_keys; other sorts are unchanged."""
+        of search(ranked=True). Other sorts are unchanged."""
         # The ranked candidates come first: a page within them needs nothing else.
         # (Matches with neither date are never candidates; they follow.)
         candidates = self._rank_candidates
         if sort == "relevance" and candidates is not None and count <= len(candidates):
             return self.filter(pk__any=candidates)
         return self
-
-    def newest_keys(self, start, stop):
-        """The keys of the petitions at positions start to stop (excluded), newest first
-        as sorted_by("newest") orders them, found through indexes (see _newest_branches)
-        and sorted on their keys and dates alone: joined back to the table to be sorted,
-        a deep page (20,000 candidates) read as many rows at random, 0.5 s."""
-        if stop <= start:
-            return []
-        # The sort key of each branch: ACTIVITY_ON where it is known to be so.
-        activity = {0: F("presented_on"), 1: TruncDate("window__opens_at")}
-        no_date = Value(None, output_field=models.DateField())
-        branches = [
-            branch.order_by().values("pk", activity=activity.get(index, no_date))
-            for index, branch in enumerate(self._newest_branches(stop))
-        ]
-        candidates = branches[0].union(*branches[1:], all=True)
-        ordered = candidates.order_by(F("activity").desc(nulls_last=True), F("pk").desc())
-        return [row["pk"] for row in ordered[start:stop]]
-
-    def _newest_branches(self, count):
-        """A superset of the first `count` petitions newest first, as querysets of its
-        branches. Two indexed orders are merged: presented petitions by presentation date
-        and unpresented ones with a window by the time it opened. Each branch keeps every
-        row at least as new as its `count`-th row (ties included, and a day's margin where
-        a time of day meets a date); two small queries read those cut-offs first, so that
-        the planner sees plain values. When there are fewer than `count` dated
-        petitions, the undated ones, sorted last, may show: a third branch."""
-        presented = self.filter(presented_on__isnull=False)
-        opened = self.filter(presented_on__isnull=True, window__isnull=False)
-        presented_cut = list(
-            presented.order_by("-presented_on").values_list("presented_on", flat=True)[
-                count - 1 : count
-            ]
-        )
-        opened_cut = list(
-            opened.order_by("-window__opens_at").values_list("window__opens_at", flat=True)[
-                count - 1 : count
-            ]
-        )
-        if presented_cut:
-            presented = presented.filter(presented_on__gte=presented_cut[0])
-        if opened_cut:
-            opened = opened.filter(window__opens_at__gte=opened_cut[0] - datetime.timedelta(days=1))
-        if presented_cut or opened_cut:
-            return [presented, opened]
-        return [presented, opened, self.filter(presented_on__isnull=True, window__isnull=True)]
 
     def sorted_by(self, sort):
         """Order by one of the list's sorts (relevance is search(ranked=True))."""
@@ -875,9 +829,9 @@ class PetitionQuerySet(models.QuerySet):
             return list(self.filter(pk__in=keys[:count]).order_by("window__closes_at", "pk"))
 
     def newest(self, count):
-        """The `count` newest petitions (as sorted_by("newest")), as a list: their keys
-        (see newest_keys), then their rows."""
-        keys = self.newest_keys(0, count)
+        """The `count` newest petitions (as sorted_by("newest")), as a list: their keys,
+        then their rows."""
+        keys = list(self.sorted_by("newest").values_list("pk", flat=True)[:count])
         with joins_in_written_order():
             return list(self.filter(pk__in=keys).sorted_by("newest"))
 
@@ -896,10 +850,8 @@ class PetitionQuerySet(models.QuerySet):
         }
 
 
-# The date a petition last moved: presented, or else opened for signature.
-ACTIVITY_ON = Coalesce("presented_on", TruncDate("window__opens_at"))
-NEWEST_FIRST = (ACTIVITY_ON.desc(nulls_last=True), F("pk").desc())
-OLDEST_FIRST = (ACTIVITY_ON.asc(nulls_last=True), F("pk").asc())
+NEWEST_FIRST = (F("activity_on").desc(nulls_last=True), F("pk").desc())
+OLDEST_FIRST = (F("activity_on").asc(nulls_last=True), F("pk").asc())
 
 
 class Petition(models.Model):
@@ -983,6 +935,11 @@ class Petition(models.Model):
         max_length=9, blank=True, help_text=_("PPS-NNNNN, given when presented in the House.")
     )
     presented_on = models.DateField(null=True, blank=True)
+    # The day the petition last moved: presented, or else opened for signature (on
+    # Ottawa's clock). What "newest first" sorts by, through one index. Derived, never
+    # typed: the database keeps it from presented_on and the window on every write
+    # (triggers petition_activity_on and window_activity_on, migration 0012).
+    activity_on = models.DateField(null=True, editable=False)
 
     outcome = models.CharField(
         max_length=24, choices=Outcome.choices, default=Outcome.PENDING, blank=True
@@ -1048,11 +1005,11 @@ class Petition(models.Model):
             GinIndex(fields=["search_vector"], name="petition_search_vector"),
             models.Index(fields=["session", "-presented_on"], name="petition_session_presented"),
             models.Index(fields=["signature_count"], name="petition_signature_count"),
-            # Serve the list's newest-first pages (see PetitionQuerySet.newest_keys)
-            # and the presentation-date filters without reading the whole table. Not
-            # the unpresented ones: their rows are scattered while presented ones follow
-            # the table's order, so the planner, costing them as one, read 80,000 wide
-            # rows for "presented_on IS NULL" rather than petition_unpresented.
+            # Serve the presentation-date filters and the search's candidates without
+            # reading the whole table. Not the unpresented ones: their rows are
+            # scattered while presented ones follow the table's order, so the planner,
+            # costing them as one, read 80,000 wide rows for "presented_on IS NULL"
+            # rather than petition_unpresented.
             # With the key and number, an export's keys are read from the index alone.
             models.Index(
                 fields=["presented_on"],
@@ -1086,6 +1043,11 @@ class Petition(models.Model):
                 fields=["presenter", "-presented_on"], name="petition_presenter_presented"
             ),
             models.Index(fields=["ministry", "-presented_on"], name="petition_ministry_presented"),
+            # Newest first, as the list, the feeds and the Member and ministry pages
+            # show petitions; a deep page is an offset into this index alone.
+            models.Index(
+                F("activity_on").desc(nulls_last=True), F("id").desc(), name="petition_activity"
+            ),
             # Most signatures first, unknown counts last: what sort=signatures reads.
             models.Index(
                 F("signature_count").desc(nulls_last=True),

@@ -387,9 +387,13 @@ def _seed_session(
         state["petition_id"] += 1
         pk = petition["id"] = state["petition_id"]
         petition["created_at"] = petition["updated_at"] = state["created_at"]
+        # What the trigger petition_activity_on computes (skipped as a superuser).
+        petition["activity_on"] = petition["presented_on"]
         if petition["kind"] == Kind.ELECTRONIC:
             state["e_number"] += 1 + (rng.random() < 0.04)  # the House's numbers have gaps
             petition["number"] = f"e-{state['e_number']}"
+            if petition["activity_on"] is None:
+                petition["activity_on"] = petition["_opens_at"].astimezone(OTTAWA).date()
             windows.append(
                 {
                     "petition_id": pk,

@@ -128,3 +128,17 @@ def test_a_million_petitions_fit_the_sessions_five_digit_numbers(db):
     assert sum(sizes) == 1_000_000
     assert max(sizes) <= synthetic.MAX_SEQUENCE
     assert len(plan) > 6  # earlier sessions were added to make room
+
+
+def test_seeded_petitions_move_on_the_day_the_database_would_derive(db):
+    seed(300)
+    with connection.cursor() as cursor:
+        # What the trigger petition_activity_on computes, for every seeded petition.
+        cursor.execute(
+            "SELECT count(*) FROM petitions_petition petition "
+            "WHERE activity_on IS DISTINCT FROM COALESCE(petition.presented_on, "
+            "(SELECT (opens_at AT TIME ZONE 'America/Toronto')::date "
+            "FROM petitions_signaturewindow window_ WHERE window_.petition_id = petition.id))"
+        )
+        assert cursor.fetchone()[0] == 0
+    assert Petition.objects.filter(activity_on__isnull=False).count() > 250
