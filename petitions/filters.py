@@ -427,7 +427,7 @@ class PetitionFilter(django_filters.FilterSet):
         return queryset.in_status(*value)
 
     def filter_session(self, queryset, name, value):
-        # The session's id as a value, so the planner can use the (session, presented_on)
+        # The session's id as a value, so the planner can use the (session, activity_on)
         # index instead of joining the sessions to every petition.
         session = ParliamentarySession.objects.filter(
             parliament=int(value[:-1]), session=int(value[-1])

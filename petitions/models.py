@@ -1003,7 +1003,17 @@ class Petition(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="petition_search_vector"),
-            models.Index(fields=["session", "-presented_on"], name="petition_session_presented"),
+            # A session's, a Member's or a ministry's newest petitions (their pages, and
+            # those filters sorted newest first), in the order of petition_activity.
+            *[
+                models.Index(
+                    F(f"{field}_id"),
+                    F("activity_on").desc(nulls_last=True),
+                    F("id").desc(),
+                    name=f"petition_{field}_activity",
+                )
+                for field in ("session", "sponsor", "presenter", "ministry")
+            ],
             models.Index(fields=["signature_count"], name="petition_signature_count"),
             # Serve the presentation-date filters and the search's candidates without
             # reading the whole table. Not the unpresented ones: their rows are
@@ -1036,13 +1046,6 @@ class Petition(models.Model):
                 ],
                 name="petition_facts",
             ),
-            # A Member's or a ministry's newest petitions (their pages, and the sponsor
-            # and ministry filters sorted newest first).
-            models.Index(fields=["sponsor", "-presented_on"], name="petition_sponsor_presented"),
-            models.Index(
-                fields=["presenter", "-presented_on"], name="petition_presenter_presented"
-            ),
-            models.Index(fields=["ministry", "-presented_on"], name="petition_ministry_presented"),
             # Newest first, as the list, the feeds and the Member and ministry pages
             # show petitions; a deep page is an offset into this index alone.
             models.Index(
@@ -1056,9 +1059,11 @@ class Petition(models.Model):
             ),
             # The few petitions not presented yet, whose status turns on their outcome
             # and window (open, closed, certified...): read from this small index, not
-            # from their rows scattered across the table (27,000 pages at a million).
+            # from their rows scattered across the table (27,000 pages at a million),
+            # with the date they are sorted by.
             models.Index(
                 fields=["outcome", "presentation_number", "session", "id"],
+                include=["activity_on"],
                 condition=Q(presented_on__isnull=True),
                 name="petition_unpresented",
             ),
