@@ -73,12 +73,10 @@ SEARCH_CONFIGS = ("english_unaccent", "french_unaccent", "simple")
 SEARCH_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 MAX_SEARCH_TERMS = 16
 # Ranking reads every match's vector: the slow path for a common word at a million rows.
-# Up to FEW_MATCHES matches are all ranked; past that, only RANK_CANDIDATES of the newest
-# presented matches and as many of the newest unpresented ones, the others following
-# them by date (see PetitionQuerySet.search).
+# Up to FEW_MATCHES matches are all ranked; past that, only the RANK_CANDIDATES newest
+# matches, the others following them by date (see PetitionQuerySet.search).
 RANK_CANDIDATES = 200
 FEW_MATCHES = 2000
-RECENT_WINDOWS = 4000
 # pg_trgm word similarity at which a Member's name or riding matches the search text,
 # so that "Lantsmann" finds Melissa Lantsman.
 MEMBER_MATCH_SIMILARITY = 0.6
@@ -649,8 +647,7 @@ class PetitionQuerySet(models.QuerySet):
         stemming, accents ignored) or whose sponsor or presenter is the Member named.
 
         `ranked` orders by relevance. Ranking reads each match's vector, so only the
-        candidates are ranked: the RANK_CANDIDATES most recently presented matches and
-        as many of the most recently opened unpresented ones, both found by index. The
+        candidates are ranked: the RANK_CANDIDATES newest matches, found by index. The
         Member's own petitions lead, then the text rank; the other matches follow,
         newest first (see first_in_order, which pages through the candidates alone)."""
         query = search_query(text)
@@ -666,25 +663,17 @@ class PetitionQuerySet(models.QuerySet):
         matches = self.filter(match)
         if not ranked:
             return matches
-        # The candidates' keys. A first look through the text index: when it finds
-        # FEW_MATCHES or fewer, they are all the matches, and all are ranked. Otherwise
-        # the word is common, and the newest presented matches are dense in the date
-        # index: read newest first until there are RANK_CANDIDATES. (Read so, a rare or
-        # absent word would walk the whole table.) Unpresented matches are looked for
-        # among the petitions of the RECENT_WINDOWS newest windows, given as keys: as a
-        # join, the planner may test the text of every unpresented petition instead.
-        candidates = list(matches.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+        # The candidates' keys. A first look through the text index, without the other
+        # filters (with them, the planner intersects whole indexes: 200 ms for a common
+        # word): when it finds FEW_MATCHES or fewer, they hold all the matches, and all
+        # are ranked. Otherwise the words are common, and their matches are dense in the
+        # index petition_activity: read newest first until there are RANK_CANDIDATES.
+        # (Read so, a rare or absent word would walk the whole table.)
+        first_look = self.model.objects.filter(match).order_by().values_list("pk", flat=True)
+        candidates = list(first_look[: FEW_MATCHES + 1])
         if len(candidates) > FEW_MATCHES:
-            presented = matches.filter(presented_on__isnull=False).order_by("-presented_on", "-pk")
-            recent = SignatureWindow.objects.order_by("-opens_at", "-id")
-            opened = matches.filter(
-                presented_on__isnull=True,
-                pk__any=list(recent.values_list("petition", flat=True)[:RECENT_WINDOWS]),
-            ).order_by("-window__opens_at", "-window__id")
-            candidates = [
-                *presented.values_list("pk", flat=True)[:RANK_CANDIDATES],
-                *opened.values_list("pk", flat=True)[:RANK_CANDIDATES],
-            ]
+            newest = matches.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
+            candidates = list(newest[:RANK_CANDIDATES])
         text_rank = SearchRank(F("search_vector"), query) if query is not None else Value(0.0)
         member_rank = Value(0.0)
         if member_ids:

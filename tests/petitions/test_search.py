@@ -226,7 +226,7 @@ def body_of(response):
 
 
 def test_with_many_matches_the_newest_open_petitions_are_ranked_too(client, monkeypatch):
-    # As for a common word: more matches than are all ranked, one candidate a branch.
+    # As for a common word: more matches than are all ranked, and one candidate.
     monkeypatch.setattr("petitions.models.FEW_MATCHES", 2)
     monkeypatch.setattr("petitions.models.RANK_CANDIDATES", 1)
     for n, year in enumerate((2024, 2023, 2022), start=1):
@@ -238,8 +238,8 @@ def test_with_many_matches_the_newest_open_petitions_are_ranked_too(client, monk
     )
     url = reverse("petitions:petition_list")
     page = client.get(url, {"q": "housing", "page_size": 10}).context["page"]
-    # The open petition and the newest presented one are ranked, the open one first for
-    # its text; the two older presented ones follow by date.
+    # The open petition moved last (it opened after the newest was presented): it is
+    # the one ranked; the presented ones follow by date.
     assert [p.number for p in page] == ["e-9", "e-1", "e-2", "e-3"]
 
 
