@@ -703,9 +703,8 @@ class PetitionQuerySet(models.QuerySet):
 
     def concerning_ministry(self, ministry):
         """Petitions addressed to `ministry` or answered by it."""
-        addressed = Petition.objects.filter(ministry=ministry).values("pk")
-        answered = _responses().filter(ministry=ministry).values("petition_id")
-        return self.filter(pk__in=addressed.union(answered))
+        answered = _responses().filter(petition=OuterRef("pk"), ministry=ministry)
+        return self.filter(Q(ministry=ministry) | Exists(answered))
 
     def responded(self):
         return self.filter(Exists(_responses().filter(petition=OuterRef("pk"))))
