@@ -7,6 +7,7 @@ through the `responses` relation name.
 
 import contextlib
 import datetime
+import hashlib
 import re
 
 from django.contrib.postgres.indexes import GinIndex
@@ -77,6 +78,9 @@ MAX_SEARCH_TERMS = 16
 # matches, the others following them by date (see PetitionQuerySet.search).
 RANK_CANDIDATES = 200
 FEW_MATCHES = 2000
+# What a search learns from its words alone is kept this long at most (or until the data
+# changes), like a filter's count.
+SEARCH_WORDS_SECONDS = 600
 # pg_trgm word similarity at which a Member's name or riding matches the search text,
 # so that "Lantsmann" finds Melissa Lantsman.
 MEMBER_MATCH_SIMILARITY = 0.6
@@ -133,6 +137,17 @@ def search_query(text):
             conjunction &= term
         result = conjunction if result is None else result | conjunction
     return result
+
+
+def kept_for_words(name, text, compute):
+    """compute(), kept for the search words `text` until the data changes: what a search
+    learns from its words alone (the Members named, the first look through the text
+    index) serves the same words' other filters, sorts and pages, as their count does."""
+    # Imported here: the cache is a face's concern, reached only when searching.
+    from petitions.cache import kept
+
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return kept(f"search-{name}:{digest}", compute, SEARCH_WORDS_SECONDS)
 
 
 @contextlib.contextmanager
@@ -651,8 +666,12 @@ class PetitionQuerySet(models.QuerySet):
         Member's own petitions lead, then the text rank; the other matches follow,
         newest first (see first_in_order, which pages through the candidates alone)."""
         query = search_query(text)
-        member_ids = list(
-            Member.objects.matching(text).values_list("pk", flat=True)[:MAX_MEMBER_MATCHES]
+        member_ids = kept_for_words(
+            "members",
+            text,
+            lambda: list(
+                Member.objects.matching(text).values_list("pk", flat=True)[:MAX_MEMBER_MATCHES]
+            ),
         )
         by_member = Q(sponsor__in=member_ids) | Q(presenter__in=member_ids)
         match = Q(pk__in=[])
@@ -663,15 +682,21 @@ class PetitionQuerySet(models.QuerySet):
         matches = self.filter(match)
         if not ranked:
             return matches
+
         # The candidates' keys. A first look through the text index, without the other
         # filters (with them, the planner intersects whole indexes: 200 ms for a common
         # word): when it finds FEW_MATCHES or fewer, they hold all the matches, and all
         # are ranked. Otherwise the words are common, and their matches are dense in the
         # index petition_activity: read newest first until there are RANK_CANDIDATES.
-        # (Read so, a rare or absent word would walk the whole table.)
-        first_look = self.model.objects.filter(match).order_by().values_list("pk", flat=True)
-        candidates = list(first_look[: FEW_MATCHES + 1])
-        if len(candidates) > FEW_MATCHES:
+        # (Read so, a rare or absent word would walk the whole table.) The look depends
+        # on the words alone: kept for their other filters, sorts and pages.
+        def first_look():
+            keys = self.model.objects.filter(match).order_by().values_list("pk", flat=True)
+            keys = list(keys[: FEW_MATCHES + 1])
+            return keys if len(keys) <= FEW_MATCHES else None
+
+        candidates = kept_for_words("first-look", text, first_look)
+        if candidates is None:
             newest = matches.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
             candidates = list(newest[:RANK_CANDIDATES])
         text_rank = SearchRank(F("search_vector"), query) if query is not None else Value(0.0)

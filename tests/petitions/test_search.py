@@ -4,6 +4,8 @@ typed petition number goes to the petition; an MP's name finds their petitions."
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -248,3 +250,28 @@ def test_keys_given_as_one_array_find_exactly_those_petitions():
     assert set(Petition.objects.filter(pk__any=[first.pk, second.pk])) == {first, second}
     assert list(Petition.objects.filter(pk__any=[second.pk])) == [second]
     assert list(Petition.objects.filter(pk__any=[])) == []
+
+
+def test_what_a_search_learns_from_its_words_serves_their_other_filters(client):
+    for n in range(1, 4):
+        PetitionFactory(number=f"e-{n}", prayer_en="Housing.", petitioner_province="ON")
+    url = reverse("petitions:petition_list")
+    client.get(url, {"q": "housing"})
+    with CaptureQueriesContext(connection) as other_filter:
+        page = client.get(url, {"q": "housing", "province": "ON"}).context["page"]
+    assert [p.number for p in page] == ["e-3", "e-2", "e-1"]
+    # Neither the Members named nor the first look through the text (the words without
+    # the filters) is read again.
+    statements = [query["sql"] for query in other_filter]
+    assert not [sql for sql in statements if "%>" in sql]  # pg_trgm: a Member named
+    searched = [sql for sql in statements if "search_vector" in sql]
+    assert searched and all("petitioner_province" in sql for sql in searched)
+
+
+def test_a_petition_saved_after_a_search_is_found_by_the_same_words(client):
+    PetitionFactory(number="e-1", prayer_en="Housing.")
+    url = reverse("petitions:petition_list")
+    client.get(url, {"q": "housing"})
+    PetitionFactory(number="e-2", prayer_en="Housing, housing, housing.")
+    page = client.get(url, {"q": "housing"}).context["page"]
+    assert [p.number for p in page] == ["e-2", "e-1"]
