@@ -767,7 +767,6 @@ class PetitionQuerySet(models.QuerySet):
         sorts these few rather than the whole table: for relevance, the ranked candidates
         of search(ranked=True). Other sorts are unchanged."""
         # The ranked candidates come first: a page within them needs nothing else.
-        # (Matches with neither date are never candidates; they follow.)
         candidates = self._rank_candidates
         if sort == "relevance" and candidates is not None and count <= len(candidates):
             return self.filter(pk__any=candidates)
