@@ -75,3 +75,21 @@ def test_the_list_puts_the_latest_move_first_whatever_its_kind(client):
     PetitionFactory(number="e-5", presented_on=datetime.date(2023, 1, 4))
     response = client.get("/petitions/")
     assert [p.number for p in response.context["page"]] == ["e-2", "e-3", "e-1", "e-5", "e-4"]
+
+
+def test_saving_a_window_with_the_same_opening_leaves_the_petition_row_alone():
+    # Rewriting the petition's row would compute its search vector again for nothing.
+    window = SignatureWindowFactory(opens_at=datetime.datetime(2023, 1, 10, 15, tzinfo=UTC))
+
+    def row_address():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ctid FROM petitions_petition WHERE id = %s", [window.petition_id]
+            )
+            return cursor.fetchone()[0]
+
+    before = row_address()
+    window.closes_at += datetime.timedelta(days=1)
+    window.save()
+    assert row_address() == before
+    assert activity_on(window.petition) == datetime.date(2023, 1, 10)
