@@ -117,11 +117,10 @@ def ministry_list(request):
 def ministry_detail(request, slug):
     ministry = get_object_or_404(Ministry.objects.with_response_times(), slug=slug)
     petitions = Petition.objects.for_listing()
+    addressed = petitions.with_first_response_on().addressed_to(ministry)
     context = {
         "ministry": ministry,
-        "addressed": petitions.with_first_response_on()
-        .addressed_to(ministry)
-        .newest(RELATED_LIST_LENGTH),
+        "addressed": addressed.newest(RELATED_LIST_LENGTH),
         "answered": petitions.recently_answered(RELATED_LIST_LENGTH, ministry=ministry),
     }
     return render(request, "petitions/ministry_detail.html", context)
