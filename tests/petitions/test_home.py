@@ -18,11 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def open_petition(number, closes_in_days, **fields):
-    now = timezone.now()
+    # Closing at the end of a day on Ottawa's clock, so that the days left do not depend
+    # on the hour the test runs (an hour after now is tomorrow from 23:00).
+    closing_day = timezone.localdate() + datetime.timedelta(days=closes_in_days)
     return SignatureWindowFactory(
         petition__number=number,
-        opens_at=now - datetime.timedelta(days=30),
-        closes_at=now + datetime.timedelta(days=closes_in_days, hours=1),
+        opens_at=timezone.now() - datetime.timedelta(days=30),
+        closes_at=timezone.make_aware(datetime.datetime.combine(closing_day, datetime.time.max)),
         **{f"petition__{key}": value for key, value in fields.items()},
     ).petition
 
@@ -53,13 +55,7 @@ def test_open_petitions_are_found_behind_many_closing_windows_that_are_not_open(
 
 
 def test_the_last_day_to_sign_says_so(client):
-    now = timezone.localtime()
-    closes = (
-        now.replace(hour=23, minute=59) if now.hour < 23 else now + datetime.timedelta(minutes=5)
-    )
-    SignatureWindowFactory(
-        petition__number="e-1", opens_at=now - datetime.timedelta(days=30), closes_at=closes
-    )
+    open_petition("e-1", 0)
     assert "Last day to sign" in client.get("/").text
 
 
