@@ -179,10 +179,10 @@ def test_the_number_of_queries_does_not_grow_with_the_page_size(client):
     assert len(numbers(large)) == 60
     assert len(small_queries) == len(large_queries)
     # The form's choice lists, the count (in a savepoint of its own, under its time
-    # budget), the newest-first cut-offs and the page, the page's time limit (a
-    # savepoint and SET LOCAL statement_timeout), and the rows' join order (a savepoint
-    # and SET LOCAL join_collapse_limit).
-    assert len(large_queries) <= 19
+    # budget), the page's keys, the page's time limit (a savepoint and SET LOCAL
+    # statement_timeout), and the rows' join order (a savepoint and SET LOCAL
+    # join_collapse_limit).
+    assert len(large_queries) <= 17
 
 
 def test_searching_and_filtering_add_a_fixed_number_of_queries(
