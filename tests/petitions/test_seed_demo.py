@@ -133,12 +133,12 @@ def test_a_million_petitions_fit_the_sessions_five_digit_numbers(db):
 def test_seeded_petitions_move_on_the_day_the_database_would_derive(db):
     seed(300)
     with connection.cursor() as cursor:
-        # What the trigger petition_activity_on computes, for every seeded petition.
+        # The rule the triggers apply (migration 0015), for every seeded petition.
         cursor.execute(
             "SELECT count(*) FROM petitions_petition petition "
-            "WHERE activity_on IS DISTINCT FROM COALESCE(petition.presented_on, "
-            "(SELECT (opens_at AT TIME ZONE 'America/Toronto')::date "
-            "FROM petitions_signaturewindow window_ WHERE window_.petition_id = petition.id))"
+            "WHERE activity_on IS DISTINCT FROM petition_activity_on_of(petition.presented_on, "
+            "(SELECT opens_at FROM petitions_signaturewindow window_ "
+            "WHERE window_.petition_id = petition.id))"
         )
         assert cursor.fetchone()[0] == 0
     assert Petition.objects.filter(activity_on__isnull=False).count() > 250
