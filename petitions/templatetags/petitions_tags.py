@@ -137,21 +137,25 @@ def query_with(context, **changes):
 
 @register.simple_tag(takes_context=True)
 def alternate_urls(context):
-    """The current page in each language, for the switch and hreflang links."""
+    """The current page in each language, for the hreflang links and the language switch
+    (base.html reads them once for both)."""
     request = context.get("request")
     if request is None:
         return []
-    path = request.get_full_path()
-    return [
-        {
-            "code": code,
-            "name": name,
-            "url": translate_url(path, code),
-            "absolute_url": settings.SITE_URL.rstrip("/") + translate_url(path, code),
-            "is_current": code == _language(),
-        }
-        for code, name in settings.LANGUAGES
-    ]
+    path, site, current = request.get_full_path(), settings.SITE_URL.rstrip("/"), _language()
+    alternates = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        alternates.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "absolute_url": site + url,
+                "is_current": code == current,
+            }
+        )
+    return alternates
 
 
 @register.simple_tag(takes_context=True)
