@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import OperationalError, connection, models, transaction
@@ -51,7 +52,9 @@ MAX_PAGE_SIZE = 100
 COUNT_BUDGET_MS = 250
 COUNT_LIMIT = 10_000
 # Counts are kept per filter until the data changes or this long: a filter's pages and
-# sorts share theirs.
+# sorts share theirs. A filter whose exact count ran out of time is not counted exactly
+# again for as long, data changed or not: a clerk's save would otherwise cost every
+# common search its whole budget again, to learn what one save cannot change.
 COUNT_SECONDS = 600
 # The signature count column is a 32-bit integer.
 MAX_SIGNATURES = 2**31 - 1
@@ -202,7 +205,8 @@ class PetitionPaginator(Paginator):
     first_in_order), not the whole table, and the total count: exact
     unless counting takes longer than COUNT_BUDGET_MS, then stopped at COUNT_LIMIT.
     With a `count_key` (see PetitionFilter.count_key) the count is kept for the
-    filter's other pages and sorts."""
+    filter's other pages and sorts, and a filter too slow to count exactly is counted
+    to COUNT_LIMIT alone for COUNT_SECONDS, even after the data changes."""
 
     def __init__(self, object_list, per_page, *, sort, rows=None, count_key=None, **options):
         super().__init__(object_list, per_page, **options)
@@ -230,9 +234,13 @@ class PetitionPaginator(Paginator):
     def count_petitions(self):
         # Selecting a constant lets the count read indexes alone.
         rows = self.object_list.order_by().values(one=Value(1))
-        exact = count_within(rows, COUNT_BUDGET_MS)
-        if exact is not None:
-            return exact, False
+        too_slow = f"petition-count-too-slow:{self.count_key}" if self.count_key else None
+        if too_slow is None or not cache.get(too_slow):
+            exact = count_within(rows, COUNT_BUDGET_MS)
+            if exact is not None:
+                return exact, False
+            if too_slow:
+                cache.set(too_slow, True, COUNT_SECONDS)
         capped = rows[: COUNT_LIMIT + 1].count()
         return capped, capped > COUNT_LIMIT
 

@@ -261,6 +261,32 @@ def test_a_count_past_the_limit_says_more_than_and_still_pages(client, monkeypat
     assert numbers(client.get(URL, {"page_size": 2, "page": 9})) == ["e-4", "e-3"]
 
 
+def test_a_filter_too_slow_to_count_exactly_is_not_counted_exactly_again_after_a_save(
+    client, monkeypatch
+):
+    monkeypatch.setattr("petitions.filters.COUNT_LIMIT", 3)
+    monkeypatch.setattr("petitions.views.COUNT_LIMIT", 3)
+    tried = []
+
+    def out_of_time(rows, milliseconds):
+        tried.append(milliseconds)
+        return None
+
+    monkeypatch.setattr("petitions.filters.count_within", out_of_time)
+    many_petitions(6)
+    assert "More than 3 petitions" in client.get(URL, {"q": "act"}).text
+    assert len(tried) == 1
+    # After a clerk's save the count is taken again, to the limit only.
+    petition = Petition.objects.get(number="e-1")
+    petition.signature_count = 1
+    petition.save()
+    assert "More than 3 petitions" in client.get(URL, {"q": "act", "sort": "oldest"}).text
+    assert len(tried) == 1
+    # Another filter still gets its exact count when it is quick.
+    monkeypatch.setattr("petitions.filters.count_within", lambda rows, ms: rows.count())
+    assert "6 petitions" in client.get(URL, {"q": "government"}).text
+
+
 def test_the_filter_lists_are_kept_until_a_record_changes(client, django_assert_max_num_queries):
     MinistryFactory(title_en="Minister of Health")
     client.get(URL)
