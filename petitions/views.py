@@ -75,13 +75,16 @@ def time_limit(milliseconds):
 
 @cached_page
 def petition_detail(request, number):
-    with joins_in_written_order():
-        petition = Petition.objects.for_detail().filter(number=number).first()
-    if petition is None:
+    try:
+        # get(), not first(): the number is unique, and first() adds an ordering by key
+        # to compile and plan (half a millisecond of the page).
+        with joins_in_written_order():
+            petition = Petition.objects.for_detail().get(number=number)
+    except Petition.DoesNotExist:
         # A presentation number, or a number typed another way, finds its petition.
         if (other := Petition.objects.by_number(number)) is not None:
             return redirect(other, permanent=True)
-        raise Http404
+        raise Http404 from None
     return render(request, "petitions/petition_detail.html", {"petition": petition})
 
 
