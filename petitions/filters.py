@@ -6,6 +6,7 @@ slugs, a Member's slug, a two-letter province code, a Status value."""
 
 import datetime
 import hashlib
+import json
 from urllib.parse import urlencode
 
 import django_filters
@@ -51,6 +52,10 @@ MAX_PAGE_SIZE = 100
 # exact count of a common word reads a third of the table at a million petitions.
 COUNT_BUDGET_MS = 250
 COUNT_LIMIT = 10_000
+# A search the planner expects to match more petitions than this is not counted exactly:
+# counting reads each match's row, about 4 µs a match at a million petitions, so the
+# budget would run out, spent only to learn that (a common word's first search).
+SEARCH_COUNT_ESTIMATE = 50_000
 # Counts are kept per filter until the data changes or this long: a filter's pages and
 # sorts share theirs. A filter whose exact count ran out of time is not counted exactly
 # again for as long, data changed or not: a clerk's save would otherwise cost every
@@ -180,6 +185,11 @@ def _start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def estimated_rows(rows):
+    """The planner's estimate of how many rows `rows` holds: a millisecond or two."""
+    return json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"]
+
+
 def count_within(rows, milliseconds):
     """rows.count(), or None when counting takes longer than `milliseconds`."""
     try:
@@ -206,14 +216,18 @@ class PetitionPaginator(Paginator):
     unless counting takes longer than COUNT_BUDGET_MS, then stopped at COUNT_LIMIT.
     With a `count_key` (see PetitionFilter.count_key) the count is kept for the
     filter's other pages and sorts, and a filter too slow to count exactly is counted
-    to COUNT_LIMIT alone for COUNT_SECONDS, even after the data changes."""
+    to COUNT_LIMIT alone for COUNT_SECONDS, even after the data changes. `searched`: the
+    rows are a search's matches (see worth_counting_exactly)."""
 
-    def __init__(self, object_list, per_page, *, sort, rows=None, count_key=None, **options):
+    def __init__(
+        self, object_list, per_page, *, sort, rows=None, count_key=None, searched=False, **options
+    ):
         super().__init__(object_list, per_page, **options)
         self.sort = sort
         # Where a page's petitions are read from by primary key (see page()).
         self.rows = rows
         self.count_key = count_key
+        self.searched = searched
 
     @cached_property
     def counted(self):
@@ -234,15 +248,27 @@ class PetitionPaginator(Paginator):
     def count_petitions(self):
         # Selecting a constant lets the count read indexes alone.
         rows = self.object_list.order_by().values(one=Value(1))
-        too_slow = f"petition-count-too-slow:{self.count_key}" if self.count_key else None
-        if too_slow is None or not cache.get(too_slow):
+        if self.worth_counting_exactly(rows):
             exact = count_within(rows, COUNT_BUDGET_MS)
             if exact is not None:
                 return exact, False
-            if too_slow:
-                cache.set(too_slow, True, COUNT_SECONDS)
+            if self.count_key:
+                cache.set(self._too_slow_key, True, COUNT_SECONDS)
         capped = rows[: COUNT_LIMIT + 1].count()
         return capped, capped > COUNT_LIMIT
+
+    def worth_counting_exactly(self, rows):
+        """False when counting exactly is known or expected to take longer than its
+        budget: this filter's count ran out of time in the last COUNT_SECONDS, or a search
+        is expected to match more than SEARCH_COUNT_ESTIMATE petitions. Counting to
+        COUNT_LIMIT is then exact for fewer, and "more than" for more."""
+        if self.count_key and cache.get(self._too_slow_key):
+            return False
+        return not self.searched or estimated_rows(rows) <= SEARCH_COUNT_ESTIMATE
+
+    @property
+    def _too_slow_key(self):
+        return f"petition-count-too-slow:{self.count_key}"
 
     def page(self, number):
         number = self.validate_number(number)
@@ -395,6 +421,7 @@ class PetitionFilter(django_filters.FilterSet):
             sort=self.sort_value,
             rows=self.queryset if rows is None else rows,
             count_key=self.count_key,
+            searched=bool(self.form.cleaned_data.get("q")),
         )
         return paginator.get_page(number)
 

@@ -189,9 +189,9 @@ def test_searching_and_filtering_add_a_fixed_number_of_queries(
     client, django_assert_max_num_queries
 ):
     many_petitions(60)
-    # Three more than the plain list: the Members named, the search's candidates, the
-    # filter's values.
-    with django_assert_max_num_queries(22):
+    # Four more than the plain list: the Members named, the search's candidates, the
+    # filter's values, the planner's estimate of the matches (before counting them).
+    with django_assert_max_num_queries(23):
         response = client.get(
             URL,
             {
@@ -285,6 +285,31 @@ def test_a_filter_too_slow_to_count_exactly_is_not_counted_exactly_again_after_a
     # Another filter still gets its exact count when it is quick.
     monkeypatch.setattr("petitions.filters.count_within", lambda rows, ms: rows.count())
     assert "6 petitions" in client.get(URL, {"q": "government"}).text
+
+
+def test_a_search_expected_to_match_too_many_to_count_is_counted_to_the_limit_only(
+    client, monkeypatch
+):
+    monkeypatch.setattr("petitions.filters.COUNT_LIMIT", 3)
+    monkeypatch.setattr("petitions.views.COUNT_LIMIT", 3)
+    # As if the planner expected more matches than an exact count could read in time.
+    monkeypatch.setattr("petitions.filters.SEARCH_COUNT_ESTIMATE", 0)
+    tried = []
+
+    def count_within(rows, milliseconds):
+        tried.append(milliseconds)
+        return rows.count()
+
+    monkeypatch.setattr("petitions.filters.count_within", count_within)
+    many_petitions(6)
+    PetitionFactory(number="e-7", prayer_en="We call upon the Government to protect salmon.")
+    assert "More than 3 petitions" in client.get(URL, {"q": "act"}).text
+    # As many matches as the limit or fewer are still counted exactly.
+    assert ">1 petition<" in client.get(URL, {"q": "salmon"}).text
+    assert tried == []
+    # A filter that is not a search is counted exactly, within the budget.
+    assert "7 petitions" in client.get(URL, {"kind": "electronic"}).text
+    assert len(tried) == 1
 
 
 def test_the_filter_lists_are_kept_until_a_record_changes(client, django_assert_max_num_queries):
