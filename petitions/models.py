@@ -1080,6 +1080,21 @@ class Petition(models.Model):
                 condition=Q(presented_on__isnull=True),
                 name="petition_unpresented",
             ),
+            # Fewer still: those whose status turns on their window alone (not yet open,
+            # open, closed), with no presentation and no outcome. The condition is written
+            # as status_filter() writes those statuses (each outcome's status excluded in
+            # turn) so that the planner sees a status filter implies it: the open
+            # petitions are then read from 6,000 entries, not picked from 80,000 by
+            # outcome (8 ms at a million).
+            models.Index(
+                fields=["id"],
+                include=["activity_on"],
+                condition=Q(presented_on__isnull=True, presentation_number="")
+                & ~Q(outcome=Outcome.CLOSED_ON_DISSOLUTION)
+                & ~Q(outcome=Outcome.NOT_CERTIFIED)
+                & ~Q(outcome=Outcome.CERTIFIED),
+                name="petition_pending",
+            ),
         ]
 
     def __str__(self):
