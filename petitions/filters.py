@@ -59,7 +59,7 @@ SEARCH_COUNT_ESTIMATE = 50_000
 # Counts are kept per filter until the data changes or this long: a filter's pages and
 # sorts share theirs. A filter whose exact count ran out of time is not counted exactly
 # again for as long, data changed or not: a clerk's save would otherwise cost every
-# common search its whole budget again, to learn what one save cannot change.
+# common search its whole budget again, to learn what a save seldom changes.
 COUNT_SECONDS = 600
 # The signature count column is a 32-bit integer.
 MAX_SIGNATURES = 2**31 - 1
