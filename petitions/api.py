@@ -6,7 +6,6 @@ Every response carries an ETag, so that a client revalidates with If-None-Match 
 
 from functools import partial
 
-from django.db.models import Q
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -40,6 +39,7 @@ from petitions.models import (
     ParliamentarySession,
     Petition,
     joins_in_written_order,
+    planned_once,
 )
 
 MAX_API_PAGE_SIZE = 500
@@ -376,12 +376,18 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
         return PetitionDetailSerializer if self.action == "retrieve" else PetitionSerializer
 
     def get_object(self):
-        # A petition is found by its own number or its presentation number.
+        # A petition is found by its own number, else by its presentation number, asked
+        # apart: PostgreSQL keeps one plan for the first whatever the number, while it
+        # planned "either number" anew for each request (9 ms at a million petitions).
         number = self.kwargs["number"]
+        queryset = self.get_queryset()
+        try:
+            with planned_once():
+                return queryset.get(number=number)
+        except Petition.DoesNotExist:
+            pass
         with joins_in_written_order():
-            return get_object_or_404(
-                self.get_queryset(), Q(number=number) | Q(presentation_number=number)
-            )
+            return get_object_or_404(queryset, presentation_number=number)
 
 
 @conditional_get

@@ -8,7 +8,7 @@ from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
 from petitions.filters import COUNT_LIMIT, PetitionFilter
-from petitions.models import Member, Ministry, Petition, joins_in_written_order
+from petitions.models import Member, Ministry, Petition, planned_once
 
 HOME_LIST_LENGTH = 8
 # The home page's counts read the whole archive (seconds at a million petitions).
@@ -78,7 +78,7 @@ def petition_detail(request, number):
     try:
         # get(), not first(): the number is unique, and first() adds an ordering by key
         # to compile and plan (half a millisecond of the page).
-        with joins_in_written_order():
+        with planned_once():
             petition = Petition.objects.for_detail().get(number=number)
     except Petition.DoesNotExist:
         # A presentation number, or a number typed another way, finds its petition.
