@@ -38,7 +38,6 @@ from petitions.models import (
     Ministry,
     ParliamentarySession,
     Petition,
-    joins_in_written_order,
     planned_once,
 )
 
@@ -386,7 +385,7 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
                 return queryset.get(number=number)
         except Petition.DoesNotExist:
             pass
-        with joins_in_written_order():
+        with planned_once():
             return get_object_or_404(queryset, presentation_number=number)
 
 

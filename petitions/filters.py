@@ -37,8 +37,8 @@ from petitions.models import (
     Province,
     Status,
     Topic,
-    joins_in_written_order,
     normalize_petition_number,
+    planned_once,
 )
 
 # Not filters but how the results are shown; left out of the active filters.
@@ -282,8 +282,8 @@ class PetitionPaginator(Paginator):
         candidates = self.object_list.first_in_order(self.sort, top)
         ids = list(candidates[bottom:top].values_list("pk", flat=True))
         rows = self.object_list if self.rows is None else self.rows
-        with joins_in_written_order():
-            found = {petition.pk: petition for petition in rows.filter(pk__in=ids)}
+        with planned_once():
+            found = {petition.pk: petition for petition in rows.filter(pk__any=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 

@@ -103,8 +103,7 @@ def test_the_number_of_queries_is_fixed(client, django_assert_num_queries):
             petition__topic=topic,
         )
     # The counts (4); the windows closing soonest, the open petitions among them, their
-    # rows; the newest responses and their petitions; for each of the two lists of rows,
-    # their join order (a savepoint, SET LOCAL join_collapse_limit and its release).
-    with django_assert_num_queries(15):
+    # rows; the newest responses and their petitions.
+    with django_assert_num_queries(9):
         response = client.get("/")
     assert len(response.context["closing_soon"]) == 8

@@ -105,9 +105,8 @@ def test_the_pages_take_a_fixed_number_of_queries(client, django_assert_num_quer
         response = client.get("/ministries/")
     assert len(response.context["ministries"]) == 61
     # The figures are kept until the data changes; the keys of the newest petitions
-    # addressed, the newest responses; then each list's rows, with their join order set
-    # (a savepoint, SET LOCAL join_collapse_limit and its release).
-    with django_assert_num_queries(11):
+    # addressed, the newest responses; then each list's rows.
+    with django_assert_num_queries(5):
         client.get("/ministries/minister-of-public-safety/")
 
 

@@ -180,9 +180,8 @@ def test_the_number_of_queries_does_not_grow_with_the_page_size(client):
     assert len(small_queries) == len(large_queries)
     # The form's choice lists, the count (in a savepoint of its own, under its time
     # budget), the page's keys, the page's time limit (a savepoint and SET LOCAL
-    # statement_timeout), and the rows' join order (a savepoint and SET LOCAL
-    # join_collapse_limit).
-    assert len(large_queries) <= 17
+    # statement_timeout), and the rows.
+    assert len(large_queries) <= 14
 
 
 def test_searching_and_filtering_add_a_fixed_number_of_queries(
