@@ -118,9 +118,14 @@ def session_label(session):
 
 
 def session_choices():
-    return [
-        (session.code, session_label(session)) for session in ParliamentarySession.objects.all()
-    ]
+    """The sessions as (code, label), kept per language until the data changes: the
+    form checks a chosen session against them (two queries a request when read)."""
+
+    def read():
+        sessions = ParliamentarySession.objects.all()
+        return [(session.code, session_label(session)) for session in sessions]
+
+    return kept(f"session-choices:{get_language()}", read, COUNT_SECONDS)
 
 
 ANY = _("Any")

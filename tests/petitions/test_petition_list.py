@@ -19,6 +19,7 @@ from tests.factories import (
     MemberFactory,
     MinistryFactory,
     PetitionFactory,
+    SessionFactory,
     SignatureWindowFactory,
     TopicFactory,
 )
@@ -343,3 +344,14 @@ def test_the_kept_filter_panel_shows_a_topic_added_since(client):
     client.get(URL, {"q": "act"})
     TopicFactory(name_en="Health", slug="health")
     assert '<option value="health">Health</option>' in client.get(URL, {"q": "act"}).text
+
+
+def test_a_session_added_since_the_sessions_were_kept_can_be_chosen(client):
+    PetitionFactory(number="e-1", session=SessionFactory(parliament=44, session=1))
+    assert client.get(URL, {"session": "441"}).status_code == 200
+    refused = client.get(URL, {"session": "451"})
+    assert refused.status_code == 400
+    PetitionFactory(number="e-2", session=SessionFactory(parliament=45, session=1))
+    response = client.get(URL, {"session": "451"})
+    assert response.status_code == 200
+    assert numbers(response) == ["e-2"]
