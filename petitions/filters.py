@@ -167,8 +167,34 @@ class KeptChoicesSelect(PlainSelect):
         return kept(key, super().options, COUNT_SECONDS)
 
 
-def _slug_filter(model, label, field_name, **extra):
-    return django_filters.ModelChoiceFilter(
+class KeptRecordField(django_filters.fields.ModelChoiceField):
+    """A record chosen by its slug, found among the records kept by slug until the data
+    changes instead of by a query for each value chosen: for the short lists (topics,
+    keywords, ministries, parties), not the Members."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        model = self.queryset.model
+        records = kept(
+            f"by-slug:{model._meta.label}",
+            lambda: {record.slug: record for record in model.objects.all()},
+            COUNT_SECONDS,
+        )
+        if str(value) not in records:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return records[str(value)]
+
+
+class KeptRecordFilter(django_filters.ModelChoiceFilter):
+    field_class = KeptRecordField
+
+
+def _slug_filter(model, label, field_name, *, kept_records=True, **extra):
+    filter_class = KeptRecordFilter if kept_records else django_filters.ModelChoiceFilter
+    return filter_class(
         queryset=model.objects.all(),
         to_field_name="slug",
         field_name=field_name,
@@ -328,8 +354,8 @@ class PetitionFilter(django_filters.FilterSet):
     ministry = _slug_filter(
         Ministry, _("Ministry (addressed or responding)"), "ministry", method="filter_ministry"
     )
-    sponsor = _slug_filter(Member, _("Sponsoring MP"), "sponsor")
-    presenter = _slug_filter(Member, _("Presenting MP"), "presenter")
+    sponsor = _slug_filter(Member, _("Sponsoring MP"), "sponsor", kept_records=False)
+    presenter = _slug_filter(Member, _("Presenting MP"), "presenter", kept_records=False)
     caucus = _slug_filter(Caucus, _("Sponsor's party"), "sponsor_caucus")
     province = django_filters.ChoiceFilter(
         widget=PlainSelect,

@@ -355,3 +355,13 @@ def test_a_session_added_since_the_sessions_were_kept_can_be_chosen(client):
     response = client.get(URL, {"session": "451"})
     assert response.status_code == 200
     assert numbers(response) == ["e-2"]
+
+
+def test_a_topic_added_since_the_topics_were_kept_can_be_chosen(client):
+    PetitionFactory(number="e-1", topic=TopicFactory(name_en="Justice", slug="justice"))
+    assert client.get(URL, {"topic": "justice"}).status_code == 200
+    assert client.get(URL, {"topic": "health"}).status_code == 400
+    PetitionFactory(number="e-2", topic=TopicFactory(name_en="Health", slug="health"))
+    response = client.get(URL, {"topic": "health"})
+    assert response.status_code == 200
+    assert numbers(response) == ["e-2"]
