@@ -454,7 +454,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--petitions", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--requests", type=int, default=40, help="timed requests a scenario")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests a scenario")
     parser.add_argument("--only", help="run the scenarios whose name matches this regex")
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
     parser.add_argument("--label", default=None, help="names the results file")
