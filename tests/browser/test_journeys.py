@@ -13,6 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 def petition_numbers_listed(page):
+    """The numbers listed once the page, whose address the caller has awaited, is read."""
+    page.wait_for_load_state("domcontentloaded")
     return page.locator("ol.petition-list .petition__title a").all_inner_texts()
 
 
@@ -186,6 +188,7 @@ def test_a_clerk_enters_a_petition_with_its_window_counts_and_response_and_sees_
     )
 
     page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state("domcontentloaded")
     errors = page.locator(".errornote, .errorlist")
     assert errors.count() == 0, "The admin refused the petition:\n" + "\n".join(
         errors.all_inner_texts()

@@ -23,6 +23,8 @@ def page_without_javascript(browser, archive):
 
 
 def listed(page):
+    """The numbers listed once the page, whose address the caller has awaited, is read."""
+    page.wait_for_load_state("domcontentloaded")
     return page.locator("ol.petition-list .petition__title a").all_inner_texts()
 
 
@@ -75,6 +77,7 @@ def test_without_javascript_the_search_finds_by_word_and_by_number(page_without_
     search = page.get_by_role("search")
     search.get_by_label("Search petitions").fill("wetlands")
     search.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/petitions/\?q=wetlands$"))
     assert listed(page) == ["e-9001"]
 
     search = page.get_by_role("search")
