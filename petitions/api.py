@@ -6,8 +6,8 @@ Every response carries an ETag, so that a client revalidates with If-None-Match 
 
 from functools import partial
 
+from django.http import Http404
 from django.middleware.http import ConditionalGetMiddleware
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.formats import number_format
@@ -38,7 +38,6 @@ from petitions.models import (
     Ministry,
     ParliamentarySession,
     Petition,
-    planned_once,
 )
 
 MAX_API_PAGE_SIZE = 500
@@ -379,14 +378,12 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
         # apart: PostgreSQL keeps one plan for the first whatever the number, while it
         # planned "either number" anew for each request (9 ms at a million petitions).
         number = self.kwargs["number"]
-        queryset = self.get_queryset()
-        try:
-            with planned_once():
-                return queryset.get(number=number)
-        except Petition.DoesNotExist:
-            pass
-        with planned_once():
-            return get_object_or_404(queryset, presentation_number=number)
+        for lookup in ("number", "presentation_number"):
+            try:
+                return Petition.objects.detail(**{lookup: number})
+            except Petition.DoesNotExist:
+                pass
+        raise Http404
 
 
 @conditional_get

@@ -8,7 +8,7 @@ from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
 from petitions.filters import COUNT_LIMIT, PetitionFilter
-from petitions.models import Member, Ministry, Petition, planned_once
+from petitions.models import Member, Ministry, Petition
 
 HOME_LIST_LENGTH = 8
 # The home page's counts read the whole archive (seconds at a million petitions).
@@ -76,10 +76,7 @@ def time_limit(milliseconds):
 @cached_page
 def petition_detail(request, number):
     try:
-        # get(), not first(): the number is unique, and first() adds an ordering by key
-        # to compile and plan (half a millisecond of the page).
-        with planned_once():
-            petition = Petition.objects.for_detail().get(number=number)
+        petition = Petition.objects.detail(number=number)
     except Petition.DoesNotExist:
         # A presentation number, or a number typed another way, finds its petition.
         if (other := Petition.objects.by_number(number)) is not None:

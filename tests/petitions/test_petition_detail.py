@@ -144,6 +144,23 @@ def test_a_late_response_is_flagged(client):
     assert "Missed: the response was tabled 4 days late." in page
 
 
+def test_the_deadline_is_judged_by_the_response_tabled_first(client):
+    """Whatever the responses' order on the page, and with one undated among them."""
+    petition = PetitionFactory(
+        number="e-1", presented_on=datetime.date(2023, 1, 2), presentation_number="441-00001"
+    )
+    GovernmentResponseFactory(petition=petition, position=1, tabled_on=None)
+    GovernmentResponseFactory(petition=petition, position=2, tabled_on=datetime.date(2023, 3, 1))
+    GovernmentResponseFactory(petition=petition, position=3, tabled_on=datetime.date(2023, 2, 20))
+    page = text_of(client.get("/petitions/e-1/").text)
+    assert "Missed: the response was tabled 4 days late." in page
+    record = client.get("/api/petitions/441-00001/").json()
+    assert record["number"] == "e-1"
+    assert record["first_response_on"] == "2023-02-20"
+    assert record["days_to_respond"] == 49
+    assert record["responded_within_45_days"] is False
+
+
 def test_an_open_petition_shows_its_window_and_no_presentation(client):
     SignatureWindowFactory(petition__number="e-1")
     page = text_of(client.get("/petitions/e-1/").text)
