@@ -366,8 +366,7 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        if self.action == "retrieve":
-            return Petition.objects.for_detail()
+        # The list's; a petition is read by get_object().
         return Petition.objects.for_listing().with_first_response_on()
 
     def get_serializer_class(self):
