@@ -4,11 +4,14 @@ one page; history and revert through django-reversion; no save over a newer vers
 
 import reversion
 from django import forms
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -22,6 +25,7 @@ from petitions.models import (
     Member,
     Ministry,
     ParliamentarySession,
+    PendingUpload,
     Petition,
     Province,
     ProvinceSignatureCount,
@@ -37,6 +41,7 @@ from petitions.services.edits import (
     petition_sponsor_fill,
     petition_window_set,
 )
+from petitions.services.uploads import upload_confirm, upload_receive
 from responses.admin import GovernmentResponseInline
 
 
@@ -76,6 +81,25 @@ ProvinceCountsForm = type(
         for code, label in Province.choices
     },
 )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("House file"),
+        help_text=_("The House's XML export, or this archive's JSON or CSV export."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ADMIN_UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                _("This file is %(size)s; the largest a clerk may upload is %(max)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "max": filesizeformat(settings.ADMIN_UPLOAD_MAX_BYTES),
+                }
+            )
+        return upload
 
 
 class PetitionAdminForm(GuardedForm, ProvinceCountsForm):
@@ -261,6 +285,62 @@ class PetitionAdmin(GuardedAdmin, VersionAdmin):
     class Media:
         js = ["admin/js/sponsor_fill.js"]
         css = {"all": ["admin/css/clerks.css"]}
+
+    change_list_template = "admin/petitions/petition/change_list_with_import.html"
+
+    def get_urls(self):
+        views = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="petitions_import"),
+            path(
+                "import/<int:pk>/",
+                self.admin_site.admin_view(self.import_report_view),
+                name="petitions_import_report",
+            ),
+        ]
+        return [*views, *super().get_urls()]
+
+    def can_import(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def import_view(self, request):
+        """Upload a House XML (or this archive's JSON or CSV) file: it is checked first,
+        and written only when the clerk confirms its report."""
+        if not self.can_import(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = upload_receive(
+                name=form.cleaned_data["file"].name,
+                content=form.cleaned_data["file"].read(),
+                user=request.user,
+            )
+            return redirect("admin:petitions_import_report", pk=upload.pk)
+        context = self.admin_site.each_context(request) | {
+            "title": _("Import a House file"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/petitions/petition/import_form.html", context)
+
+    def import_report_view(self, request, pk):
+        """The dry run's report, with a button to write the file; then the outcome."""
+        if not self.can_import(request):
+            raise PermissionDenied
+        upload = get_object_or_404(PendingUpload.objects.defer("content"), pk=pk)
+        if request.method == "POST":
+            if upload_confirm(upload=upload):
+                messages.info(request, _("Writing %(name)s…") % {"name": upload.name})
+            else:
+                messages.warning(request, _("This file is not waiting to be written."))
+            return redirect("admin:petitions_import_report", pk=upload.pk)
+        context = self.admin_site.each_context(request) | {
+            "title": _("Importing %(name)s") % {"name": upload.name},
+            "opts": self.model._meta,
+            "upload": upload,
+            "report": upload.report,
+            "busy": upload.state in (PendingUpload.State.CHECKING, PendingUpload.State.WRITING),
+        }
+        return TemplateResponse(request, "admin/petitions/petition/import_report.html", context)
 
     def reversion_register(self, model, **kwargs):
         # The window and the counts are fields of the petition's form, not inlines:

@@ -148,3 +148,38 @@ def test_a_presentation_before_the_window_closed_is_refused_next_to_its_field(
     )
     assert Petition.objects.get(number="e-4172").presented_on.isoformat() == "2023-03-20"
     context.close()
+
+
+def test_a_clerk_uploads_a_house_file_sees_a_rejected_record_then_loads_a_good_one(
+    browser, clerks, tmp_path
+):
+    from pathlib import Path
+
+    xml = (Path(__file__).resolve().parents[1] / "data" / "hoc_sample.xml").read_text("utf-8")
+    bad = tmp_path / "bad.xml"
+    bad.write_text(xml.replace("March 20, 2023</Presented", "March 20, 9999</Presented", 1))
+    good = tmp_path / "hoc_sample.xml"
+    good.write_text(xml)
+    context = browser.new_context(base_url=clerks.url, viewport=DESKTOP, locale="en-CA")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log_in(page, "clerk")
+    page.goto("/admin/petitions/petition/")
+    page.get_by_role("link", name="Import a House file").click()
+
+    page.get_by_label("House file").set_input_files(bad)
+    page.get_by_role("button", name="Check the file").click()
+    rejected = page.locator(".import-report__rejected")
+    expect(rejected).to_contain_text("petition 1")
+    expect(rejected).to_contain_text("presented_on")
+    expect(page.get_by_role("button", name="Write these petitions")).to_have_count(0)
+    page.screenshot(path=SCREENSHOTS / "admin-import-rejected-desktop.png", full_page=True)
+
+    page.get_by_role("link", name="Import a House file").click()
+    page.get_by_label("House file").set_input_files(good)
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".import-report")).to_contain_text("Updated petitions")
+    page.get_by_role("button", name="Write these petitions").click()
+    expect(page.locator(".import-report__state")).to_contain_text("Written")
+    page.screenshot(path=SCREENSHOTS / "admin-import-written-desktop.png", full_page=True)
+    context.close()
