@@ -183,3 +183,19 @@ def test_a_clerk_uploads_a_house_file_sees_a_rejected_record_then_loads_a_good_o
     expect(page.locator(".import-report__state")).to_contain_text("Written")
     page.screenshot(path=SCREENSHOTS / "admin-import-written-desktop.png", full_page=True)
     context.close()
+
+
+def test_only_fields_with_a_time_carry_a_time_zone_note(browser, clerks):
+    # A clerk whose computer keeps another time zone than Ottawa's.
+    context = browser.new_context(
+        base_url=clerks.url, viewport=DESKTOP, locale="en-CA", timezone_id="Asia/Tokyo"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log_in(page, "clerk")
+    open_petition(page, "e-4172")
+    notes = page.locator(".timezonewarning:visible")
+    expect(notes.first).to_be_visible()
+    where = notes.evaluate_all("notes => notes.map(n => n.parentElement.querySelector('input').id)")
+    assert sorted(where) == ["id_window_closes_at_0", "id_window_opens_at_0"]
+    context.close()

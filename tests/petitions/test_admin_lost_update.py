@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from petitions.models import Member, Petition
+from petitions.models import Petition
 from responses.models import GovernmentResponse
 from tests.petitions.test_admin import errors_of
 from tests.rendered_form import rendered_form
@@ -114,18 +114,77 @@ def test_two_clerks_editing_one_response_on_its_own_page(sample_petitions, two_c
     assert (response.signed_by, response.text_en != "Overwritten") == ("Pam Damoff", True)
 
 
-def test_two_clerks_editing_one_member(sample_petitions, two_clerks):
+@pytest.mark.parametrize(
+    ("model", "lookup", "mine", "theirs", "label"),
+    [
+        (
+            "member",
+            {"slug": "melissa-lantsman"},
+            {"first_name": "Mélissa"},
+            {"riding": "Thornhill East"},
+            "Riding",
+        ),
+        (
+            "ministry",
+            {"slug": "minister-of-public-safety"},
+            {"title_fr": "Ministre"},
+            {"title_en": "Minister of Safety"},
+            "Title en",
+        ),
+        (
+            "topic",
+            {"slug": "public-safety"},
+            {"name_fr": "Sûreté"},
+            {"name_en": "Safety"},
+            "Name en",
+        ),
+    ],
+)
+def test_two_clerks_editing_one_record_of_the_reference_lists(
+    sample_petitions, two_clerks, model, lookup, mine, theirs, label
+):
+    from django.apps import apps
+
     first, second = two_clerks
-    member = Member.objects.get(slug="melissa-lantsman")
-    url = f"/admin/petitions/member/{member.pk}/change/"
-    first_data = opened(first, url, "member_form")
-    second_data = opened(second, url, "member_form")
-    assert first.post(url, first_data | {"riding": "Thornhill East"}).status_code == 302
-    answer = second.post(url, second_data | {"first_name": "Mélissa"})
+    row = apps.get_model("petitions", model).objects.get(**lookup)
+    url = f"/admin/petitions/{model}/{row.pk}/change/"
+    first_data = opened(first, url, f"{model}_form")
+    second_data = opened(second, url, f"{model}_form")
+    assert first.post(url, first_data | theirs).status_code == 302
+    answer = second.post(url, second_data | mine)
     assert answer.status_code == 200
-    assert "Riding" in errors_of(answer)
-    member.refresh_from_db()
-    assert (member.riding, member.first_name) == ("Thornhill East", "Melissa")
+    assert label in errors_of(answer)
+    row.refresh_from_db()
+    for name, value in theirs.items():
+        assert getattr(row, name) == value
+    for name, value in mine.items():
+        assert getattr(row, name) != value
+
+
+def test_a_keyword_saved_by_another_clerk_is_not_overwritten(sample_petitions, two_clerks):
+    from petitions.models import Keyword
+
+    first, second = two_clerks
+    keyword = Keyword.objects.first()
+    url = f"/admin/petitions/keyword/{keyword.pk}/change/"
+    first_data = opened(first, url, "keyword_form")
+    second_data = opened(second, url, "keyword_form")
+    assert first.post(url, first_data | {"name_fr": "Un"}).status_code == 302
+    assert second.post(url, second_data | {"name_fr": "Deux"}).status_code == 200
+    keyword.refresh_from_db()
+    assert keyword.name_fr == "Un"
+
+
+def test_a_duplicate_presentation_number_is_an_error_next_to_its_field(
+    sample_petitions, clerk_client
+):
+    url = petition_url("e-4649")
+    data = opened(clerk_client, url, "petition_form")
+    taken = Petition.objects.get(number="e-4172").presentation_number
+    answer = clerk_client.post(url, data | {"presentation_number": taken})
+    assert answer.status_code == 200
+    errors = answer.context["adminform"].form.errors["presentation_number"]
+    assert f"{taken} is already the presentation number of e-4172" in errors[0]
 
 
 def test_a_form_posted_without_its_version_is_refused(sample_petitions, clerk_client):
