@@ -211,6 +211,11 @@ def search_query(text):
     return result
 
 
+def search_has_terms(text):
+    """Whether `text` holds anything to search for, not only operators and quotes."""
+    return search_query(text) is not None
+
+
 def kept_for_words(name, text, compute):
     """compute(), kept for the search words `text` until the data changes: what a search
     learns from its words alone (the Members named, the first look through the text
@@ -781,6 +786,9 @@ class PetitionQuerySet(models.QuerySet):
                 Member.objects.matching(text).values_list("pk", flat=True)[:MAX_MEMBER_MATCHES]
             ),
         )
+        if query is None and not member_ids:
+            # Operators or quotes alone: no word to look for.
+            return self.none()
         by_member = Q(sponsor__in=member_ids) | Q(presenter__in=member_ids)
         match = Q(pk__in=[])
         if query is not None:
