@@ -294,3 +294,21 @@ def test_the_days_left_are_counted_in_french_too(client):
     page = text_of(client.get(f"/fr/petitions/{petition.number}/").text)
     assert "Il reste 2 jours pour signer." in page
     assert "La signer sur le site de la Chambre des communes" in page
+
+
+def test_the_history_lists_a_response_within_45_days_before_its_deadline(client, sample_petitions):
+    page = text_of(client.get("/petitions/e-4172/").text)
+    assert page.index("Government response tabled May 3, 2023") < page.index("Response due")
+
+
+def test_a_late_response_comes_after_its_deadline(client):
+    petition = PetitionFactory(presented_on=datetime.date(2023, 3, 20))
+    GovernmentResponseFactory(petition=petition, tabled_on=datetime.date(2023, 6, 1))
+    page = text_of(client.get(petition.get_absolute_url()).text)
+    assert page.index("Response due") < page.index("Government response tabled June 1, 2023")
+
+
+def test_a_decision_without_a_date_says_the_date_is_not_published(client):
+    petition = PetitionFactory(outcome="certified", outcome_on=None)
+    page = text_of(client.get(petition.get_absolute_url()).text)
+    assert "Certified Date not published" in page
