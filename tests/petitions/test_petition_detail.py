@@ -243,7 +243,7 @@ def _end_of_day(days_ahead):
 def test_an_open_petition_says_when_it_closes_and_how_to_sign(client, days_ahead, says):
     closes = _end_of_day(days_ahead)
     petition = _petition_with_window(closes - datetime.timedelta(days=30), closes)
-    page = text_of(client.get(petition.get_absolute_url()).text)
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
     assert "Open for signature" in page
     assert f"Closes for signature {closes:%B} {closes.day}, {closes.year}" in page
     assert says in page
@@ -255,7 +255,7 @@ def test_an_open_petition_says_when_it_closes_and_how_to_sign(client, days_ahead
 def test_a_petition_not_yet_open_says_when_it_opens(client):
     opens = _end_of_day(3)
     petition = _petition_with_window(opens, opens + datetime.timedelta(days=30))
-    page = text_of(client.get(petition.get_absolute_url()).text)
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
     assert "Opens for signature" in page
     assert "Closes for signature" in page
     assert "Open for signature " not in page and "Closed for signature" not in page
@@ -267,7 +267,7 @@ def test_a_closed_petition_speaks_of_its_window_in_the_past(client):
     petition = _petition_with_window(
         closes - datetime.timedelta(days=30), closes, signature_count=612
     )
-    page = text_of(client.get(petition.get_absolute_url()).text)
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
     assert "Open for signature" in page and "Closed for signature" in page
     assert "left to sign" not in page and "Sign it on" not in page
     assert "612 validated signatures" in page and "as of" not in page
@@ -304,11 +304,23 @@ def test_the_history_lists_a_response_within_45_days_before_its_deadline(client,
 def test_a_late_response_comes_after_its_deadline(client):
     petition = PetitionFactory(presented_on=datetime.date(2023, 3, 20))
     GovernmentResponseFactory(petition=petition, tabled_on=datetime.date(2023, 6, 1))
-    page = text_of(client.get(petition.get_absolute_url()).text)
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
     assert page.index("Response due") < page.index("Government response tabled June 1, 2023")
 
 
 def test_a_decision_without_a_date_says_the_date_is_not_published(client):
     petition = PetitionFactory(outcome="certified", outcome_on=None)
-    page = text_of(client.get(petition.get_absolute_url()).text)
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
     assert "Certified Date not published" in page
+
+
+def test_a_printed_petition_carries_a_citation_line(client, sample_petitions, settings):
+    settings.SITE_URL = "https://petitions.example.org"
+    page = text_of(client.get("/petitions/e-4172/").text)
+    today = timezone.localdate()
+    assert (
+        f"Petition e-4172, Petition Archive, https://petitions.example.org/petitions/e-4172/, "
+        f"printed {today:%b}. {today.day}, {today.year}."
+        in page
+        or f"printed {today:%B} {today.day}, {today.year}." in page
+    )
