@@ -31,7 +31,6 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 @pytest.fixture
 def archive(db):
     """The real sample, plus text that tests a format's edges."""
-    call_command("loaddata", "reference", verbosity=0)
     call_command("import_petitions", str(DATA / "hoc_sample.xml"), stdout=StringIO())
     call_command("import_petitions", str(DATA / "hoc_sample.json"), stdout=StringIO())
     awkward = Petition.objects.get(number="e-4904")
@@ -128,7 +127,6 @@ def test_a_bad_filter_is_refused_with_its_name(archive):
 
 
 def test_export_reads_a_fixed_number_of_queries_however_many_petitions(db):
-    call_command("loaddata", "reference", verbosity=0)
     for _ in range(30):
         window = SignatureWindowFactory()
         ProvinceSignatureCountFactory(petition=window.petition, signature_count=5)

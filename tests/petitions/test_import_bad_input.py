@@ -13,7 +13,7 @@ from responses.models import GovernmentResponse
 
 @pytest.fixture
 def reference(db):
-    call_command("loaddata", "reference", verbosity=0)
+    """The reference data: made by its migration, nothing to load."""
 
 
 def petition(number="e-9001", *, attributes="", petitioner_province="Ontario", closing=None,
