@@ -136,8 +136,10 @@ def fresh_database(django_db_blocker, tmp_path):
             **options, password=db["PASSWORD"], dbname="postgres", autocommit=True
         )
         admin.execute(f'CREATE DATABASE "{name}"')
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    yield f"postgres://{quote(db['USER'], safe='')}{password}@{quote(db['HOST'], safe='')}:{db['PORT']}/{name}"
+    user = quote(db["USER"], safe="")
+    if db["PASSWORD"]:
+        user += ":" + quote(db["PASSWORD"], safe="")
+    yield f"postgres://{user}@{quote(db['HOST'], safe='')}:{db['PORT']}/{name}"
     with django_db_blocker.unblock():
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.close()
