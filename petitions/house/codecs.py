@@ -26,7 +26,7 @@ from petitions.house.records import (
     to_datetime,
     to_int,
 )
-from petitions.house.xml import _ministry_from_title, read_addressee_line
+from petitions.house.xml import _ministry_from_title, read_addressee_line, unknown_heading, warn
 
 # JSON -----------------------------------------------------------------------------------
 
@@ -303,12 +303,19 @@ def read_page_record(page):
         )
     if given("original_language"):
         record["original_language"] = language_code(page["original_language"], "original_language")
+    heading = ""
     if given("addressee_line"):
-        read_addressee_line(" ".join(_TAG.sub("", page["addressee_line"]).split()), record)
+        line = " ".join(_TAG.sub("", page["addressee_line"]).split())
+        if line and not read_addressee_line(line, record):
+            # Kept where a reader finds it, with a warning, rather than guessed.
+            heading = line
+            warn(record, "addressee_line", unknown_heading(line))
     if given("whereas"):
         record[f"whereas_{language}"] = "\n".join(page["whereas"])
-    if given("prayer"):
-        record[f"prayer_{language}"] = page["prayer"]
+    if given("prayer") or heading:
+        record[f"prayer_{language}"] = "\n".join(
+            text for text in (heading, page.get("prayer") or "") if text
+        )
     terms = (page.get("keywords") or []) + (page.get("index_terms") or [])
     if given("keywords") or given("index_terms"):
         record["keywords"] = [{language: term} for term in dict.fromkeys(terms) if term]

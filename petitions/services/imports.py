@@ -80,6 +80,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list = field(default_factory=list)
+    # Facts a record loaded without (a heading naming no addressee the reader knows).
+    warnings: list = field(default_factory=list)
     unknown: dict = field(default_factory=dict)
     error: str = ""
     written: bool = False
@@ -399,6 +401,8 @@ def petition_import(*, records, source, skip_invalid=False, dry_run=False, unkno
                     continue
                 lookups.keep()
                 setattr(report, result, getattr(report, result) + 1)
+                for name, message in record.get("warnings", ()):
+                    report.warnings.append(Rejection(position, number, name, message))
         except (XmlFileError, JsonFileError) as error:
             report.error = str(error)
         finally:

@@ -154,6 +154,8 @@ class Command(BaseCommand):
     def print_report(self, path, report, seconds, dry_run, skip_invalid):
         for name, position in sorted(report.unknown.items(), key=lambda item: item[1]):
             self.stderr.write(f"{path.name}: unknown element {name} ignored (first at {position})")
+        for warning in report.warnings:
+            self.stderr.write(f"{path.name}: warning {warning}")
         for rejection in report.rejected:
             self.stderr.write(f"{path.name}: rejected {rejection}")
         if report.error:
