@@ -11,15 +11,22 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from petitions.house.codecs import JsonFileError
 from petitions.house.records import RecordError
 from petitions.house.xml import XmlFileError
 from petitions.models import (
+    EARLIEST_DAY,
+    EARLIEST_MOMENT,
+    LATEST_DAY,
+    LATEST_MOMENT,
     Kind,
     Petition,
     ProvinceSignatureCount,
     SignatureWindow,
+    day_errors,
     province_count_errors,
 )
 from petitions.services.lookups import Lookups, RecordInvalid, validation_errors
@@ -136,6 +143,8 @@ def petition_upsert(*, record, lookups=None, comment=""):
             keyword_ids = list(petition.keywords.values_list("pk", flat=True))
         before = None if created else _snapshot(petition, window, counts, responses, keyword_ids)
 
+        if errors := _implausible_days(record):
+            raise RecordInvalid(errors)
         try:
             _apply(record, petition, lookups)
         except RecordError as error:
@@ -165,6 +174,31 @@ def petition_upsert(*, record, lookups=None, comment=""):
             comment=comment,
         )
         return "created" if created else "updated"
+
+
+def _implausible_days(record):
+    """[(field, message)] for the dates of a record the House could not have given:
+    before Confederation, after today for what has happened (a presentation, a decision,
+    a response, a session's opening), or past the archive's range for a window, which
+    may close ahead. Checked before the session is looked up by them."""
+    days = {
+        name: record.get(name)
+        for name in ("presented_on", "outcome_on", "session_started_on", "session_ended_on")
+    }
+    for index, response in enumerate(record.get("responses") or []):
+        days[f"responses[{index + 1}].tabled_on"] = response.get("tabled_on")
+    errors = [(name, str(message)) for name, message in day_errors(**days).items()]
+    for name in ("opens_at", "closes_at"):
+        moment = record.get(name)
+        if moment is not None and not EARLIEST_MOMENT <= moment < LATEST_MOMENT:
+            errors.append(
+                (
+                    f"window.{name}",
+                    _("Enter a date between %(first)s and %(last)s.")
+                    % {"first": date_format(EARLIEST_DAY), "last": date_format(LATEST_DAY)},
+                )
+            )
+    return errors
 
 
 def _apply(record, petition, lookups):

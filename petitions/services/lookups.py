@@ -201,7 +201,7 @@ class Lookups:
     def session(self, record, current):
         """The session a record names by numbers, by its presentation number, or by its
         dates; `current` when the record says nothing of it. A session row is made only
-        when the record gives its numbers."""
+        when the record gives its numbers and its start."""
         parliament, number = record.get("parliament"), record.get("session")
         presentation = record.get("presentation_number") or (
             record["number"] if record.get("kind") == Kind.PAPER else ""
@@ -236,10 +236,19 @@ class Lookups:
         return found[0]
 
     def _make_session(self, record, parliament, number):
-        started_on = record.get("session_started_on") or _first_day(record)
+        """A session the archive lacks, from the dates the file gives for it (this
+        project's exports carry them), never from its petitions' dates: those are not
+        the session's."""
+        started_on = record.get("session_started_on")
         if started_on is None:
             raise RecordInvalid(
-                [("session", f"session {parliament}-{number} is unknown; the file gives no date")]
+                [
+                    (
+                        "session",
+                        f"session {parliament}-{number} is not in the archive, and the file "
+                        "does not say when it started: a clerk adds it in the admin first",
+                    )
+                ]
             )
         session = ParliamentarySession(
             parliament=parliament,
