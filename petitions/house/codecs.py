@@ -277,6 +277,7 @@ def read_page_record(page):
     language = page.get("page_language") or "en"
     if language not in ("en", "fr"):
         raise RecordError("page_language", f"unknown language {language!r}")
+    record["language"] = language
     kind = page.get("petition_type")
     if kind:
         if kind.strip().casefold() not in PAGE_KINDS:
@@ -327,7 +328,7 @@ def read_page_record(page):
         record["sponsor_riding"] = page.get("sponsor_riding") or ""
     caucus = page.get("sponsor_caucus") or page.get("sponsor_party_short")
     if caucus:
-        record["sponsor_caucus"] = {"en": caucus}
+        record["sponsor_caucus"] = {language: caucus}
     province = page.get("sponsor_province") or page.get("sponsor_province_code")
     if province:
         record["sponsor_province"] = province_code(province, "sponsor_province")

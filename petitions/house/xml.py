@@ -1,9 +1,24 @@
 """The House's XML export of petitions: read it, and write it back with what it lacks.
 
-The House's layout: an `ArrayOfPetition` of `Petition` elements, one language per page
-(a French page puts French text, dates and topic in the same elements). Reading streams
-the file, so its size does not matter. An element that is missing leaves its field as
-it is; one that is present but empty clears it.
+The House's layout: an `ArrayOfPetition` of `Petition` elements, one language per
+export. The French export has the English one's element and attribute names and layout,
+with French content in them:
+
+- dates "16 novembre 2022 à 14 h 23 (HAE)", "20 mars 2023", "1er mars 2023";
+- `StatusName` "Réponse du gouvernement déposée", "Certifiée", "Non certifiée";
+- `PetitionerProvince` "Colombie-Britannique", `Caucus` "Caucus conservateur",
+  `OriginalLanguage` "Français";
+- the topic in `Title` ("e-1961 (Patrimoine canadien)"), `Term` index terms in French;
+- the `Prayer`'s first `Para` the French heading ("Pétition au gouvernement du Canada",
+  see headings.py), its `WhereAs` items and prayer in French;
+- `Response/Title` "Réponse de la ministre de la Santé", its `para`s in French.
+
+A record's language is its heading's, else its dates'. Its texts go to the `_fr` fields
+and the names it gives (topic, keywords, ministries, caucus) are French names, so that
+the English record of the same petition, loaded before or after, completes the same
+petition and the same rows (services/imports.py). Reading streams the file, so its
+size does not matter. An element that is missing leaves its field as it is; one that
+is present but empty clears it.
 
 Writing keeps the House's layout and adds what a lossless round trip needs and the
 House does not print: `Presenter`, `Topic`, `Outcome`, `OutcomeDate`, `SourceUrl`,
@@ -96,6 +111,7 @@ OUTCOME_BY_STATUS_NAME = {
     "non certifiee": "not_certified",
     "closed upon dissolution": "closed_on_dissolution",
     "fermee a la dissolution": "closed_on_dissolution",
+    "fermee lors de la dissolution": "closed_on_dissolution",
 }
 STATUS_NAMES = {
     "not_yet_open": "Not yet open for signature",
@@ -231,8 +247,11 @@ def read_petition(petition, unknown):
 
     prayers = petition.findall("Prayer")
     language = _page_language(petition, prayers)
+    if not any(prayer.get("lang") for prayer in prayers):
+        # A House page, in one language (this project's export gives both).
+        record["language"] = language
     _read_petitioner(petition, record)
-    _read_members(petition, record, unknown)
+    _read_members(petition, record, unknown, language)
     _read_dates(petition, record)
     _read_outcome(petition, record)
     if _has(petition, "OriginalLanguage"):
@@ -285,7 +304,7 @@ def _member(element, name):
     return {"first_name": first, "last_name": last, "house_person_id": person_id}
 
 
-def _read_members(petition, record, unknown):
+def _read_members(petition, record, unknown, language):
     sponsor = petition.find("Sponsor")
     if sponsor is not None:
         unknown.extend(f"Sponsor/{c.tag}" for c in sponsor if c.tag not in MEMBER_CHILDREN)
@@ -295,7 +314,9 @@ def _read_members(petition, record, unknown):
         name = _line(caucus)
         record["sponsor_caucus"] = None
         if name:
-            record["sponsor_caucus"] = {"en": name}
+            # A French page names the caucus in French ("Caucus conservateur").
+            own_export = caucus.get("short") is not None or caucus.get("fr") is not None
+            record["sponsor_caucus"] = {"en" if own_export else language: name}
             for attribute in ("short", "fr"):
                 if caucus.get(attribute):
                     record["sponsor_caucus"][attribute] = caucus.get(attribute)

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from petitions.house.codecs import JsonFileError
-from petitions.house.records import RecordError
+from petitions.house.records import RecordError, fold
 from petitions.house.xml import XmlFileError
 from petitions.models import (
     EARLIEST_DAY,
@@ -135,12 +135,13 @@ def petition_upsert(*, record, lookups=None, comment=""):
         created = petition is None
         if created:
             petition = Petition(number=record["number"])
-            window, counts, responses, keyword_ids = None, {}, [], []
+            window, counts, responses, keywords, keyword_ids = None, {}, [], [], []
         else:
             window = getattr(petition, "window", None) if hasattr(petition, "window") else None
             counts = dict(petition.province_counts.values_list("province", "signature_count"))
             responses = list(petition.responses.all())
-            keyword_ids = list(petition.keywords.values_list("pk", flat=True))
+            keywords = list(petition.keywords.values_list("pk", "name_en", "name_fr"))
+            keyword_ids = [pk for pk, _, _ in keywords]
         before = None if created else _snapshot(petition, window, counts, responses, keyword_ids)
 
         if errors := _implausible_days(record):
@@ -156,9 +157,7 @@ def petition_upsert(*, record, lookups=None, comment=""):
         new_responses = _responses(record, petition, responses, lookups)
         new_keyword_ids = keyword_ids
         if "keywords" in record:
-            new_keyword_ids = list(
-                dict.fromkeys(lookups.keyword(names).pk for names in record["keywords"])
-            )
+            new_keyword_ids = _keyword_ids(record, keywords, lookups)
         after = _snapshot(petition, new_window, new_counts, new_responses, new_keyword_ids)
         if after == before:
             return "unchanged"
@@ -201,9 +200,43 @@ def _implausible_days(record):
     return errors
 
 
+def _keyword_ids(record, keywords, lookups):
+    """The keywords a record gives. A House record in one language replaces the
+    petition's keywords named in that language and keeps those of the other language
+    alone; one keyword it names that no row has, beside one of the other language alone,
+    is taken for its translation (the House pairs no terms)."""
+    language = record.get("language")
+    if language is None:  # this project's export names each keyword in both languages
+        return list(dict.fromkeys(lookups.keyword(names).pk for names in record["keywords"]))
+    others = [pk for pk, en, fr in keywords if not _named_in(language, en, fr)]
+    unknown = [names for names in record["keywords"] if lookups.find_keyword(names) is None]
+    partner = others[0] if len(others) == 1 and len(unknown) == 1 else None
+    ids = [
+        lookups.keyword(names, partner=partner if names in unknown else None).pk
+        for names in record["keywords"]
+    ]
+    return list(dict.fromkeys(ids + [pk for pk in others if pk != partner]))
+
+
+def _named_in(language, english, french):
+    """Whether a row with these names has its name in `language`: one made from a French
+    name alone carries it as its English name too, until the English record comes."""
+    if language == "fr":
+        return bool(french)
+    return not french or fold(english) != fold(french)
+
+
+# What the French and English records of a petition both give, in their own words: the
+# English record's words are kept, whichever comes first.
+ENGLISH_WORDS = ("petitioner_city", "sponsor_riding", "presenter_riding")
+
+
 def _apply(record, petition, lookups):
+    french = record.get("language") == "fr" and not petition._state.adding
     for name in PLAIN_FIELDS:
         if name in record:
+            if french and name in ENGLISH_WORDS and getattr(petition, name):
+                continue
             setattr(petition, name, record[name])
     if petition.kind == Kind.PAPER and not petition.presentation_number:
         # A paper petition's number is its presentation number.
@@ -215,9 +248,9 @@ def _apply(record, petition, lookups):
         current = petition.session if petition.session_id else None
         petition.session = lookups.session(record, current)
     if "topic" in record:
-        petition.topic = lookups.topic(record["topic"])
+        petition.topic = lookups.topic(record["topic"], partner=petition.topic_id)
     if "ministry" in record:
-        petition.ministry = lookups.ministry(record["ministry"])
+        petition.ministry = lookups.ministry(record["ministry"], partner=petition.ministry_id)
     if "sponsor_caucus" in record:
         petition.sponsor_caucus = lookups.caucus(record["sponsor_caucus"])
     if "sponsor" in record:
@@ -258,6 +291,7 @@ def _responses(record, petition, responses, lookups):
     if "responses" not in record:
         return responses
     by_position = {response.position: response for response in responses}
+    french = record.get("language") == "fr"
     kept = dict(by_position) if record.get("responses_partial") else {}
     for index, item in enumerate(record["responses"]):
         field_name = f"responses[{index + 1}]"
@@ -271,9 +305,13 @@ def _responses(record, petition, responses, lookups):
             setattr(new, name, getattr(old, name) if old else getattr(new, name))
         for name in ("signed_by", "tabled_on", "sessional_paper_number", "text_en", "text_fr"):
             if name in item:
+                if name == "signed_by" and french and old and old.signed_by:
+                    continue  # "Pam Damoff, députée": the English record's words are kept
                 setattr(new, name, item[name])
         if "ministry" in item:
-            ministry = lookups.ministry(item["ministry"], f"{field_name}.ministry")
+            ministry = lookups.ministry(
+                item["ministry"], f"{field_name}.ministry", partner=old.ministry_id if old else None
+            )
             new.ministry_id = ministry.pk if ministry else None
         kept[item["position"]] = new
     return [kept[position] for position in sorted(kept)]
