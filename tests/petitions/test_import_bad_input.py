@@ -495,3 +495,29 @@ def test_skip_invalid_loads_the_records_that_miss_no_fact(db, tmp_path):
     assert not ok
     assert "petition 2: SignatureClosingDateTime: a signature window needs both" in report
     assert list(Petition.objects.values_list("number", flat=True)) == ["e-9002"]
+
+
+def test_a_nul_byte_in_a_json_file_is_one_line_and_nothing_is_written(tmp_path):
+    path = tmp_path / "export.json"
+    path.write_bytes(
+        b'[\n{"number": "e-9001", "kind": "electronic"},\n{"number": "e-\x009002"}\n]\n'
+    )
+    ok, report = run(path)
+    assert not ok
+    assert "export.json: " in report and "Traceback" not in report
+    assert Petition.objects.count() == 0
+
+
+def test_a_file_that_cannot_be_read_is_one_line_and_nothing_is_written(tmp_path, monkeypatch):
+    from petitions.management.commands import import_petitions
+
+    good = xml_file(tmp_path, petition())
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(import_petitions, "open", refuse, raising=False)
+    ok, report = run(good)
+    assert not ok
+    assert report.strip().splitlines()[-1] == f"{good}: cannot be read (Permission denied)."
+    assert Petition.objects.count() == 0

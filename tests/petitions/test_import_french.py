@@ -260,3 +260,20 @@ def test_the_french_and_english_records_merge_into_one_petition_in_either_order(
     # Loading either record again changes nothing.
     for language in order:
         assert "1 unchanged" in load(tmp_path, f"{language}.xml", xml(texts[language]))
+
+
+@pytest.mark.parametrize("format", ["json", "csv", "xml"])
+def test_french_and_merged_petitions_come_back_byte_for_byte(db, tmp_path, format):
+    from tests.petitions.test_export import empty_database, export
+
+    load(tmp_path, "fr.xml", xml(FRENCH, FRENCH_ONLY))
+    load(tmp_path, "en.xml", xml(ENGLISH))
+    first = export(format)
+    assert "Exploration spatiale" in first and "Soins de santé" in first
+    path = tmp_path / f"petitions.{format}"
+    path.write_text(first, encoding="utf-8", newline="")
+    empty_database()
+    report = StringIO()
+    call_command("import_petitions", str(path), stdout=report, stderr=report)
+    assert "2 new" in report.getvalue(), report.getvalue()
+    assert export(format) == first

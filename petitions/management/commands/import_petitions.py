@@ -131,7 +131,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         progress = Progress(path.name, os.path.getsize(path), sys.stderr)
         unknown = {}
-        with open(path, "rb", buffering=0) as raw_file:
+        try:
+            raw_file = open(path, "rb", buffering=0)  # noqa: SIM115
+        except OSError as error:
+            raise CommandError(f"{path}: cannot be read ({error.strerror}).") from None
+        with raw_file:
             kind = kind or file_format(path, raw_file)
             raw = CountingReader(raw_file, progress.read)
             try:
