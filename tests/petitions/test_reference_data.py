@@ -166,3 +166,24 @@ def test_migrate_then_import_needs_no_other_step_and_invents_no_session(fresh_da
     assert 'SessionStartedOn="December 3, 2015" SessionEndedOn="September 11, 2019"' in (
         exported.stdout
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_demo_after_a_flush_makes_the_reference_data_as_its_migration_does():
+    import io
+
+    from django.core.management import call_command
+
+    from petitions.models import Petition
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert not ParliamentarySession.objects.exists()
+    call_command("load_demo", stdout=io.StringIO())
+    assert ParliamentarySession.objects.get(parliament=44, session=1).started_on == (
+        datetime.date(2021, 11, 22)
+    )
+    assert Caucus.objects.count() == len(FACTS["caucuses"])
+    # The sample petitions find their sessions, topics and ministries.
+    e4172 = Petition.objects.select_related("session", "topic", "ministry").get(number="e-4172")
+    assert (e4172.session.code, e4172.topic.name_en) == ("441", "Public safety")
+    assert e4172.ministry.title_en == "Minister of Public Safety"
