@@ -112,7 +112,7 @@ class Lookups:
         (its topic, the ministry it addresses, a response's ministry): a name in one
         language that no row has becomes that row's name in this language when it
         lacks one, so the French and English records of one petition name one row,
-        whichever comes first."""
+        whichever comes first. A French name never makes a row in the partner's place."""
         if not names:
             return None
         row = self._found(index, names)
@@ -121,6 +121,10 @@ class Lookups:
         english, french = (names.get("en") or "").strip(), (names.get("fr") or "").strip()
         if partner is not None and bool(english) != bool(french):
             row = self._other_name(index, model, en, fr, partner, english, french)
+            if row is None and french:
+                # A French name no row has does not move the petition off the row it
+                # has: its English record says which that is.
+                row = self._row(index, partner)
             if row is not None:
                 return row
         # A name known only in French stands in for the English one until its English
@@ -141,7 +145,7 @@ class Lookups:
 
     def _other_name(self, index, model, en, fr, partner, english, french):
         """The row `partner` with its missing name given, or None when it has both."""
-        row = next((r for r in index["en"].values() if r.pk == partner), None)
+        row = self._row(index, partner)
         if row is None:
             return None
         before = {en: getattr(row, en), fr: getattr(row, fr), "slug": row.slug}
@@ -165,6 +169,10 @@ class Lookups:
         index[language][fold(name)] = row
         self._remember(index[language], fold(name), row)
         return row
+
+    @staticmethod
+    def _row(index, pk):
+        return next((row for row in index["en"].values() if row.pk == pk), None)
 
     def find_keyword(self, names):
         return self._found(self.keywords, names)

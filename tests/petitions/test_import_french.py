@@ -277,3 +277,21 @@ def test_french_and_merged_petitions_come_back_byte_for_byte(db, tmp_path, forma
     call_command("import_petitions", str(path), stdout=report, stderr=report)
     assert "2 new" in report.getvalue(), report.getvalue()
     assert export(format) == first
+
+
+@pytest.mark.parametrize(
+    "order", [("en", "fr"), ("fr", "en")], ids=["english first", "french first"]
+)
+def test_a_french_name_unknown_to_the_archive_does_not_move_a_petition_off_its_topic(
+    db, tmp_path, order
+):
+    """The English record names a topic the archive has ("Public safety"), the French
+    one a French name no row has: the petition keeps the known topic either way."""
+    texts = {
+        "en": ENGLISH.replace("(Space exploration)", "(Public safety)"),
+        "fr": FRENCH.replace("(Exploration spatiale)", "(Sûreté publique)"),
+    }
+    for language in order:
+        assert "0 rejected" in load(tmp_path, f"{language}.xml", xml(texts[language]))
+    topic = Petition.objects.select_related("topic").get(number="e-5001").topic
+    assert (topic.name_en, topic.name_fr) == ("Public safety", "Sécurité publique")
