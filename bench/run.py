@@ -128,7 +128,6 @@ def prepare_database(petitions, seed):
         return url
     print(f"Seeding {name} with {petitions:,} petitions (seed {seed}); this takes a while.")
     started = time.monotonic()
-    manage("loaddata", "reference", "-v", "0", env=env)
     manage("seed_demo", "--petitions", str(petitions), "--seed", str(seed), env=env)
     analyze(url, "VACUUM ANALYZE")
     print(f"Seeded in {time.monotonic() - started:,.0f} s.")

@@ -16,7 +16,8 @@ CLERK_PERMISSIONS = {
         "topic": ["add", "change", "view"],
         "keyword": ["add", "change", "view"],
         "caucus": ["view"],
-        "parliamentarysession": ["view"],
+        # A new session opens after each prorogation and election: a clerk adds it.
+        "parliamentarysession": ["add", "change", "view"],
     },
     "responses": {
         "governmentresponse": ["add", "change", "delete", "view"],

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from pytest_django.plugin import blocking_manager_key
 
-from tests.factories import clerk_group_as_migrated
+from tests.factories import clerk_group_as_migrated, reference_as_migrated
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -32,9 +32,9 @@ def _figures_computed_in_the_request():
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying every table; the content types and
-    permissions come back (post_migrate) but not the Clerk group its migration made, which
-    later tests on the same database expect. Made again once the test's own teardown,
-    and so the flush, is done."""
+    permissions come back (post_migrate) but not the Clerk group and the reference data
+    their migrations made, which later tests on the same database expect. Made again
+    once the test's own teardown, and so the flush, is done."""
     result = yield
     marker = item.get_closest_marker("django_db")
     fixtures = set(getattr(item, "fixturenames", ()))
@@ -43,6 +43,7 @@ def pytest_runtest_teardown(item, nextitem):
     ):
         with item.config.stash[blocking_manager_key].unblock():
             clerk_group_as_migrated()
+            reference_as_migrated()
     return result
 
 
@@ -66,8 +67,8 @@ def own_tmp_path():
 
 @pytest.fixture
 def sample_petitions(db):
-    """The reference data and the real House records of fixtures/."""
-    call_command("loaddata", "reference", "sample_petitions", verbosity=0)
+    """The real House records of fixtures/ (the reference data is the migration's)."""
+    call_command("loaddata", "sample_petitions", verbosity=0)
 
 
 @pytest.fixture

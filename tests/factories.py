@@ -138,3 +138,13 @@ def clerk_group_as_migrated():
     from petitions.clerks import clerk_group_make
 
     return clerk_group_make(apps)
+
+
+def reference_as_migrated():
+    """The sessions, caucuses, ministries and topics their migration makes, under the
+    same keys (fixtures/sample_petitions.json refers to them by key)."""
+    from django.apps import apps
+
+    from petitions.reference import reference_make
+
+    reference_make(apps)

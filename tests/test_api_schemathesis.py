@@ -15,7 +15,7 @@ from petitions_site.wsgi import application
 @pytest.fixture
 def api_schema(db, settings):
     settings.RATE_LIMITS = {}
-    call_command("loaddata", "reference", "sample_petitions", verbosity=0)
+    call_command("loaddata", "sample_petitions", verbosity=0)
     # Called straight through WSGI, each request would close the test's connection (and
     # its transaction) at the end; Django's test client does the same.
     request_started.disconnect(close_old_connections)

@@ -31,7 +31,7 @@ def table_fingerprints(database_env):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_dump_restores_into_an_empty_database_with_nothing_missing(tmp_path):
-    call_command("loaddata", "reference", "sample_petitions", verbosity=0)
+    call_command("loaddata", "sample_petitions", verbosity=0)
     dump = tmp_path / "archive.dump"
     call_command("backup_database", str(dump))
 

@@ -64,7 +64,7 @@ def site(own_tmp_path):
     }
     for command in (
         ["migrate", "--noinput", "-v", "0"],
-        ["loaddata", "reference", "sample_petitions", "-v", "0"],
+        ["loaddata", "sample_petitions", "-v", "0"],
         ["collectstatic", "--noinput", "-v", "0"],
     ):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)

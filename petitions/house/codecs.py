@@ -26,7 +26,7 @@ from petitions.house.records import (
     to_datetime,
     to_int,
 )
-from petitions.house.xml import _ministry_from_title, read_addressee_line
+from petitions.house.xml import _ministry_from_title, read_addressee_line, unknown_heading, warn
 
 # JSON -----------------------------------------------------------------------------------
 
@@ -277,6 +277,7 @@ def read_page_record(page):
     language = page.get("page_language") or "en"
     if language not in ("en", "fr"):
         raise RecordError("page_language", f"unknown language {language!r}")
+    record["language"] = language
     kind = page.get("petition_type")
     if kind:
         if kind.strip().casefold() not in PAGE_KINDS:
@@ -303,12 +304,19 @@ def read_page_record(page):
         )
     if given("original_language"):
         record["original_language"] = language_code(page["original_language"], "original_language")
+    heading = ""
     if given("addressee_line"):
-        read_addressee_line(" ".join(_TAG.sub("", page["addressee_line"]).split()), record)
+        line = " ".join(_TAG.sub("", page["addressee_line"]).split())
+        if line and not read_addressee_line(line, record):
+            # Kept where a reader finds it, with a warning, rather than guessed.
+            heading = line
+            warn(record, "addressee_line", unknown_heading(line))
     if given("whereas"):
         record[f"whereas_{language}"] = "\n".join(page["whereas"])
-    if given("prayer"):
-        record[f"prayer_{language}"] = page["prayer"]
+    if given("prayer") or heading:
+        record[f"prayer_{language}"] = "\n".join(
+            text for text in (heading, page.get("prayer") or "") if text
+        )
     terms = (page.get("keywords") or []) + (page.get("index_terms") or [])
     if given("keywords") or given("index_terms"):
         record["keywords"] = [{language: term} for term in dict.fromkeys(terms) if term]
@@ -320,7 +328,7 @@ def read_page_record(page):
         record["sponsor_riding"] = page.get("sponsor_riding") or ""
     caucus = page.get("sponsor_caucus") or page.get("sponsor_party_short")
     if caucus:
-        record["sponsor_caucus"] = {"en": caucus}
+        record["sponsor_caucus"] = {language: caucus}
     province = page.get("sponsor_province") or page.get("sponsor_province_code")
     if province:
         record["sponsor_province"] = province_code(province, "sponsor_province")

@@ -370,6 +370,12 @@ def read_export_record(raw):
     for key in ("opens_at", "closes_at"):
         if key in raw:
             record[key] = to_datetime(raw[key], key)
+    if "opens_at" in record or "closes_at" in record:
+        opens_at, closes_at = record.get("opens_at"), record.get("closes_at")
+        if (opens_at is None) != (closes_at is None):
+            missing = "opens_at" if opens_at is None else "closes_at"
+            raise RecordError(missing, "a signature window needs both its opening and closing")
+        record["opens_at"], record["closes_at"] = opens_at, closes_at
     if "topic" in raw:
         record["topic"] = _name_pair(raw["topic"], "topic")
     if "ministry" in raw:

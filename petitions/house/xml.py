@@ -1,9 +1,24 @@
 """The House's XML export of petitions: read it, and write it back with what it lacks.
 
-The House's layout: an `ArrayOfPetition` of `Petition` elements, one language per page
-(a French page puts French text, dates and topic in the same elements). Reading streams
-the file, so its size does not matter. An element that is missing leaves its field as
-it is; one that is present but empty clears it.
+The House's layout: an `ArrayOfPetition` of `Petition` elements, one language per
+export. The French export has the English one's element and attribute names and layout,
+with French content in them:
+
+- dates "16 novembre 2022 à 14 h 23 (HAE)", "20 mars 2023", "1er mars 2023";
+- `StatusName` "Réponse du gouvernement déposée", "Certifiée", "Non certifiée";
+- `PetitionerProvince` "Colombie-Britannique", `Caucus` "Caucus conservateur",
+  `OriginalLanguage` "Français";
+- the topic in `Title` ("e-1961 (Patrimoine canadien)"), `Term` index terms in French;
+- the `Prayer`'s first `Para` the French heading ("Pétition au gouvernement du Canada",
+  see headings.py), its `WhereAs` items and prayer in French;
+- `Response/Title` "Réponse de la ministre de la Santé", its `para`s in French.
+
+A record's language is its heading's, else its dates'. Its texts go to the `_fr` fields
+and the names it gives (topic, keywords, ministries, caucus) are French names, so that
+the English record of the same petition, loaded before or after, completes the same
+petition and the same rows (services/imports.py). Reading streams the file, so its
+size does not matter. An element that is missing leaves its field as it is; one that
+is present but empty clears it.
 
 Writing keeps the House's layout and adds what a lossless round trip needs and the
 House does not print: `Presenter`, `Topic`, `Outcome`, `OutcomeDate`, `SourceUrl`,
@@ -18,6 +33,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from petitions.house.dates import OTTAWA, format_house_date, format_house_datetime
+from petitions.house.headings import heading_language, read_heading
 from petitions.house.records import (
     LANGUAGE_LABELS,
     PROVINCE_NAMES_EN,
@@ -95,6 +111,7 @@ OUTCOME_BY_STATUS_NAME = {
     "non certifiee": "not_certified",
     "closed upon dissolution": "closed_on_dissolution",
     "fermee a la dissolution": "closed_on_dissolution",
+    "fermee lors de la dissolution": "closed_on_dissolution",
 }
 STATUS_NAMES = {
     "not_yet_open": "Not yet open for signature",
@@ -108,18 +125,8 @@ STATUS_NAMES = {
 }
 STATUS_IDS = {"open": 207, "certified": 220, "not_certified": 229, "closed_on_dissolution": 289}
 
-_ADDRESSEE_EN = re.compile(r"^petition to (?:the )?(?P<who>.+)$")
-_ADDRESSEE_FR = re.compile(r"^petition adressee (?:a la |au |a l'|a l’|aux |a )(?P<who>.+)$")
 _RESPONSE_BY_EN = re.compile(r"^response by (?:the )?(?P<who>.+)$", re.IGNORECASE)
 _RESPONSE_BY_FR = re.compile(r"^réponse (?:du |de la |de l'|de l’|des |de )(?P<who>.+)$", re.I)
-ADDRESSEES = {
-    "house of commons": "house",
-    "government of canada": "government",
-    "prime minister": "prime_minister",
-    "chambre des communes": "house",
-    "gouvernement du canada": "government",
-    "premier ministre": "prime_minister",
-}
 ADDRESSEE_LINES = {
     "en": {
         "house": "Petition to the House of Commons",
@@ -162,13 +169,6 @@ def _language_of_dates(petition):
             return "fr"  # "5 decembre 2018": the French form starts with the day
         if text:
             return "en"
-    return None
-
-
-def addressee_language(line):
-    words = fold(line).split()
-    if len(words) >= 2 and words[0] == "petition":
-        return "fr" if words[1] == "adressee" else "en"
     return None
 
 
@@ -247,8 +247,11 @@ def read_petition(petition, unknown):
 
     prayers = petition.findall("Prayer")
     language = _page_language(petition, prayers)
+    if not any(prayer.get("lang") for prayer in prayers):
+        # A House page, in one language (this project's export gives both).
+        record["language"] = language
     _read_petitioner(petition, record)
-    _read_members(petition, record, unknown)
+    _read_members(petition, record, unknown, language)
     _read_dates(petition, record)
     _read_outcome(petition, record)
     if _has(petition, "OriginalLanguage"):
@@ -274,7 +277,7 @@ def _page_language(petition, prayers):
             return "en"  # this project's own export says which Prayer is which
         para = prayer.find("Para")
         if para is not None:
-            found = addressee_language("".join(para.itertext()))
+            found = heading_language("".join(para.itertext()))
             if found:
                 return found
     return _language_of_dates(petition) or "en"
@@ -301,7 +304,7 @@ def _member(element, name):
     return {"first_name": first, "last_name": last, "house_person_id": person_id}
 
 
-def _read_members(petition, record, unknown):
+def _read_members(petition, record, unknown, language):
     sponsor = petition.find("Sponsor")
     if sponsor is not None:
         unknown.extend(f"Sponsor/{c.tag}" for c in sponsor if c.tag not in MEMBER_CHILDREN)
@@ -311,7 +314,9 @@ def _read_members(petition, record, unknown):
         name = _line(caucus)
         record["sponsor_caucus"] = None
         if name:
-            record["sponsor_caucus"] = {"en": name}
+            # A French page names the caucus in French ("Caucus conservateur").
+            own_export = caucus.get("short") is not None or caucus.get("fr") is not None
+            record["sponsor_caucus"] = {"en" if own_export else language: name}
             for attribute in ("short", "fr"):
                 if caucus.get(attribute):
                     record["sponsor_caucus"][attribute] = caucus.get(attribute)
@@ -410,8 +415,11 @@ def _read_prayer(prayer, record, language, unknown):
     body = []
     for index, (para, after_grievances) in enumerate(paras):
         line = " ".join("".join(para.itertext()).split())
-        if index == 0 and not after_grievances and addressee_language(line):
-            _read_addressee(para, line, record)
+        if index == 0 and not after_grievances and heading_language(line):
+            if not _read_addressee(para, line, record):
+                # Kept where a reader finds it, with a warning, rather than guessed.
+                body.append(line)
+                warn(record, "Prayer/Para", unknown_heading(line))
         else:
             body.append(_text(para) if para.find("Addressee") is None else line)
     record[f"whereas_{language}"] = "\n".join(grievances)
@@ -419,6 +427,7 @@ def _read_prayer(prayer, record, language, unknown):
 
 
 def _read_addressee(para, line, record):
+    """Whom the heading `line` addresses, into `record`; False when it cannot tell."""
     tag = para.find("Addressee")
     if tag is not None and tag.get("kind"):
         kind = tag.get("kind")
@@ -437,43 +446,29 @@ def _read_addressee(para, line, record):
             if member
             else None
         )
-        return
-    read_addressee_line(line, record)
+        return True
+    return read_addressee_line(line, record)
 
 
 def read_addressee_line(line, record):
-    """Addressee kind, ministry or Member from the House's first line of a prayer."""
-    folded = fold(line)
-    match = _ADDRESSEE_EN.match(folded) or _ADDRESSEE_FR.match(folded)
-    if not match:
-        raise RecordError("Prayer/Para", f"cannot tell who the petition is addressed to: {line!r}")
-    words = line.split()
-    who = " ".join(words[len(words) - len(match["who"].split()) :])
-    kind = ADDRESSEES.get(match["who"])
-    language = addressee_language(line)
-    record["addressee_member"] = None
-    minister_like = {"minister", "ministre", "president", "presidente"} & set(match["who"].split())
-    if kind:
-        record["addressee_kind"] = kind
-        record["ministry"] = None
-        if kind == "prime_minister":
-            record["ministry"] = (
-                {"en": "Prime Minister"} if language == "en" else {"fr": "premier ministre"}
-            )
-    elif minister_like:
-        record["addressee_kind"] = "minister"
-        record["ministry"] = {language: who}
-    elif folded.startswith(("petition to the ", "petition adressee a la ")):
-        raise RecordError("Prayer/Para", f"cannot tell who the petition is addressed to: {line!r}")
-    else:
-        first, last = split_name(who)
-        record["addressee_kind"] = "member"
-        record["ministry"] = None
-        record["addressee_member"] = {
-            "first_name": first,
-            "last_name": last,
-            "house_person_id": None,
-        }
+    """Addressee kind, ministry or Member from a House heading, into `record`; False
+    (and `record` unchanged) when the heading names no addressee the reader knows."""
+    addressee = read_heading(line)
+    if addressee is None:
+        return False
+    record.update(addressee)
+    return True
+
+
+def unknown_heading(line):
+    return (
+        f"cannot tell who the petition is addressed to: {line!r}; kept as the prayer's first line"
+    )
+
+
+def warn(record, field, message):
+    """A fact the record loads without, said in the import's report."""
+    record.setdefault("warnings", []).append((field, message))
 
 
 def _read_responses(petition, record, language, unknown):

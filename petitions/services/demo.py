@@ -7,6 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils.text import slugify
 
@@ -24,6 +25,7 @@ from petitions.models import (
     SignatureWindow,
     Topic,
 )
+from petitions.reference import reference_make
 from petitions.services.lookups import unique_slug
 from responses.models import GovernmentResponse
 
@@ -76,7 +78,6 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
     Deterministic for a seed, a starting database and `as_of` (today by default).
     Numbers continue after those already taken. `tick(n)` is called as petitions are
     written. Returns a SeedReport with rows written per table."""
-    from django.core.management import call_command
     from django.utils import timezone
 
     from petitions.house import synthetic
@@ -99,7 +100,7 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
             if set_based:
                 cursor.execute("SET LOCAL session_replication_role = replica")
         if not ParliamentarySession.objects.exists():
-            call_command("loaddata", "reference", verbosity=0)
+            reference_make(apps)
         plan = _seed_plan(rng, count, as_of, synthetic)
         members = _seed_members(rng, plan, synthetic, report)
         keywords = _seed_keywords(synthetic)

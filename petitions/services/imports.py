@@ -11,15 +11,22 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from petitions.house.codecs import JsonFileError
-from petitions.house.records import RecordError
+from petitions.house.records import RecordError, fold
 from petitions.house.xml import XmlFileError
 from petitions.models import (
+    EARLIEST_DAY,
+    EARLIEST_MOMENT,
+    LATEST_DAY,
+    LATEST_MOMENT,
     Kind,
     Petition,
     ProvinceSignatureCount,
     SignatureWindow,
+    day_errors,
     province_count_errors,
 )
 from petitions.services.lookups import Lookups, RecordInvalid, validation_errors
@@ -80,6 +87,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list = field(default_factory=list)
+    # Facts a record loaded without (a heading naming no addressee the reader knows).
+    warnings: list = field(default_factory=list)
     unknown: dict = field(default_factory=dict)
     error: str = ""
     written: bool = False
@@ -126,14 +135,17 @@ def petition_upsert(*, record, lookups=None, comment=""):
         created = petition is None
         if created:
             petition = Petition(number=record["number"])
-            window, counts, responses, keyword_ids = None, {}, [], []
+            window, counts, responses, keywords, keyword_ids = None, {}, [], [], []
         else:
             window = getattr(petition, "window", None) if hasattr(petition, "window") else None
             counts = dict(petition.province_counts.values_list("province", "signature_count"))
             responses = list(petition.responses.all())
-            keyword_ids = list(petition.keywords.values_list("pk", flat=True))
+            keywords = list(petition.keywords.values_list("pk", "name_en", "name_fr"))
+            keyword_ids = [pk for pk, _, _ in keywords]
         before = None if created else _snapshot(petition, window, counts, responses, keyword_ids)
 
+        if errors := _implausible_days(record):
+            raise RecordInvalid(errors)
         try:
             _apply(record, petition, lookups)
         except RecordError as error:
@@ -145,9 +157,7 @@ def petition_upsert(*, record, lookups=None, comment=""):
         new_responses = _responses(record, petition, responses, lookups)
         new_keyword_ids = keyword_ids
         if "keywords" in record:
-            new_keyword_ids = list(
-                dict.fromkeys(lookups.keyword(names).pk for names in record["keywords"])
-            )
+            new_keyword_ids = _keyword_ids(record, keywords, lookups)
         after = _snapshot(petition, new_window, new_counts, new_responses, new_keyword_ids)
         if after == before:
             return "unchanged"
@@ -165,9 +175,68 @@ def petition_upsert(*, record, lookups=None, comment=""):
         return "created" if created else "updated"
 
 
+def _implausible_days(record):
+    """[(field, message)] for the dates of a record the House could not have given:
+    before Confederation, after today for what has happened (a presentation, a decision,
+    a response, a session's opening), or past the archive's range for a window, which
+    may close ahead. Checked before the session is looked up by them."""
+    days = {
+        name: record.get(name)
+        for name in ("presented_on", "outcome_on", "session_started_on", "session_ended_on")
+    }
+    for index, response in enumerate(record.get("responses") or []):
+        days[f"responses[{index + 1}].tabled_on"] = response.get("tabled_on")
+    errors = [(name, str(message)) for name, message in day_errors(**days).items()]
+    for name in ("opens_at", "closes_at"):
+        moment = record.get(name)
+        if moment is not None and not EARLIEST_MOMENT <= moment < LATEST_MOMENT:
+            errors.append(
+                (
+                    f"window.{name}",
+                    _("Enter a date between %(first)s and %(last)s.")
+                    % {"first": date_format(EARLIEST_DAY), "last": date_format(LATEST_DAY)},
+                )
+            )
+    return errors
+
+
+def _keyword_ids(record, keywords, lookups):
+    """The keywords a record gives. A House record in one language replaces the
+    petition's keywords named in that language and keeps those of the other language
+    alone; one keyword it names that no row has, beside one of the other language alone,
+    is taken for its translation (the House pairs no terms)."""
+    language = record.get("language")
+    if language is None:  # this project's export names each keyword in both languages
+        return list(dict.fromkeys(lookups.keyword(names).pk for names in record["keywords"]))
+    others = [pk for pk, en, fr in keywords if not _named_in(language, en, fr)]
+    unknown = [names for names in record["keywords"] if lookups.find_keyword(names) is None]
+    partner = others[0] if len(others) == 1 and len(unknown) == 1 else None
+    ids = [
+        lookups.keyword(names, partner=partner if names in unknown else None).pk
+        for names in record["keywords"]
+    ]
+    return list(dict.fromkeys(ids + [pk for pk in others if pk != partner]))
+
+
+def _named_in(language, english, french):
+    """Whether a row with these names has its name in `language`: one made from a French
+    name alone carries it as its English name too, until the English record comes."""
+    if language == "fr":
+        return bool(french)
+    return not french or fold(english) != fold(french)
+
+
+# What the French and English records of a petition both give, in their own words: the
+# English record's words are kept, whichever comes first.
+ENGLISH_WORDS = ("petitioner_city", "sponsor_riding", "presenter_riding")
+
+
 def _apply(record, petition, lookups):
+    french = record.get("language") == "fr" and not petition._state.adding
     for name in PLAIN_FIELDS:
         if name in record:
+            if french and name in ENGLISH_WORDS and getattr(petition, name):
+                continue
             setattr(petition, name, record[name])
     if petition.kind == Kind.PAPER and not petition.presentation_number:
         # A paper petition's number is its presentation number.
@@ -179,9 +248,9 @@ def _apply(record, petition, lookups):
         current = petition.session if petition.session_id else None
         petition.session = lookups.session(record, current)
     if "topic" in record:
-        petition.topic = lookups.topic(record["topic"])
+        petition.topic = lookups.topic(record["topic"], partner=petition.topic_id)
     if "ministry" in record:
-        petition.ministry = lookups.ministry(record["ministry"])
+        petition.ministry = lookups.ministry(record["ministry"], partner=petition.ministry_id)
     if "sponsor_caucus" in record:
         petition.sponsor_caucus = lookups.caucus(record["sponsor_caucus"])
     if "sponsor" in record:
@@ -222,6 +291,7 @@ def _responses(record, petition, responses, lookups):
     if "responses" not in record:
         return responses
     by_position = {response.position: response for response in responses}
+    french = record.get("language") == "fr"
     kept = dict(by_position) if record.get("responses_partial") else {}
     for index, item in enumerate(record["responses"]):
         field_name = f"responses[{index + 1}]"
@@ -235,9 +305,13 @@ def _responses(record, petition, responses, lookups):
             setattr(new, name, getattr(old, name) if old else getattr(new, name))
         for name in ("signed_by", "tabled_on", "sessional_paper_number", "text_en", "text_fr"):
             if name in item:
+                if name == "signed_by" and french and old and old.signed_by:
+                    continue  # "Pam Damoff, députée": the English record's words are kept
                 setattr(new, name, item[name])
         if "ministry" in item:
-            ministry = lookups.ministry(item["ministry"], f"{field_name}.ministry")
+            ministry = lookups.ministry(
+                item["ministry"], f"{field_name}.ministry", partner=old.ministry_id if old else None
+            )
             new.ministry_id = ministry.pk if ministry else None
         kept[item["position"]] = new
     return [kept[position] for position in sorted(kept)]
@@ -399,6 +473,8 @@ def petition_import(*, records, source, skip_invalid=False, dry_run=False, unkno
                     continue
                 lookups.keep()
                 setattr(report, result, getattr(report, result) + 1)
+                for name, message in record.get("warnings", ()):
+                    report.warnings.append(Rejection(position, number, name, message))
         except (XmlFileError, JsonFileError) as error:
             report.error = str(error)
         finally:

@@ -55,13 +55,22 @@ class Lookups:
         for member in Member.objects.all():
             self._index_member(member)
         self.made = []  # rows made for the record being written
+        # (row, its names before, [(index, key)] it left) for rows given their other name
+        self.named = []
 
     # Bookkeeping for rejected records.
 
     def keep(self):
         self.made = []
+        self.named = []
 
     def forget(self):
+        for row, names, unindexed in reversed(self.named):
+            for name, value in names.items():
+                setattr(row, name, value)
+            for index, key in unindexed:
+                index[key] = row
+        self.named = []
         for index, key, row in self.made:
             if index is self.sessions:
                 self.sessions.remove(row)
@@ -85,19 +94,41 @@ class Lookups:
 
     # Names of things.
 
-    def _named(self, index, names, model, en, fr, field_name):
-        """The row one of `names` ({"en", "fr"}) names, made when none does."""
-        if not names:
-            return None
-        english, french = (names.get("en") or "").strip(), (names.get("fr") or "").strip()
-        for language, name in (("en", english), ("fr", french)):
+    def _found(self, index, names):
+        for language, name in (("en", names.get("en")), ("fr", names.get("fr"))):
+            name = (name or "").strip()
             if not name:
                 continue
             other = "fr" if language == "en" else "en"
             row = index[language].get(fold(name)) or index[other].get(fold(name))
             if row is not None:
                 return row
-        # A name known only in French stands in for the English one until a clerk adds it.
+        return None
+
+    def _named(self, index, names, model, en, fr, field_name, partner=None):
+        """The row one of `names` ({"en", "fr"}) names, made when none does.
+
+        `partner` is the key of the row that holds this place on the petition already
+        (its topic, the ministry it addresses, a response's ministry): a name in one
+        language that no row has becomes that row's name in this language when it
+        lacks one, so the French and English records of one petition name one row,
+        whichever comes first. A French name never makes a row in the partner's place."""
+        if not names:
+            return None
+        row = self._found(index, names)
+        if row is not None:
+            return row
+        english, french = (names.get("en") or "").strip(), (names.get("fr") or "").strip()
+        if partner is not None and bool(english) != bool(french):
+            row = self._other_name(index, model, en, fr, partner, english, french)
+            if row is None and french:
+                # A French name no row has does not move the petition off the row it
+                # has: its English record says which that is.
+                row = self._row(index, partner)
+            if row is not None:
+                return row
+        # A name known only in French stands in for the English one until its English
+        # record or a clerk gives it.
         name_en = english or french
         row = model(**{en: name_en, fr: french})
         row.slug = unique_slug(model, name_en)
@@ -112,14 +143,50 @@ class Lookups:
                 self._remember(index[language], fold(name), row)
         return row
 
-    def topic(self, names):
-        return self._named(self.topics, names, Topic, "name_en", "name_fr", "topic")
+    def _other_name(self, index, model, en, fr, partner, english, french):
+        """The row `partner` with its missing name given, or None when it has both."""
+        row = self._row(index, partner)
+        if row is None:
+            return None
+        before = {en: getattr(row, en), fr: getattr(row, fr), "slug": row.slug}
+        if french and not before[fr]:
+            row_names = {fr: french}
+        elif english and before[fr] and fold(before[en]) == fold(before[fr]):
+            # Made from its French name alone: the English one takes its place, and the
+            # address follows the English name as it does for every other row.
+            row_names = {en: english, "slug": unique_slug(model, english)}
+        else:
+            return None
+        unindexed = []
+        if en in row_names and index["en"].get(fold(before[en])) is row:
+            del index["en"][fold(before[en])]
+            unindexed.append((index["en"], fold(before[en])))
+        self.named.append((row, before, unindexed))
+        for name, value in row_names.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(row_names))
+        language, name = ("fr", french) if french else ("en", english)
+        index[language][fold(name)] = row
+        self._remember(index[language], fold(name), row)
+        return row
 
-    def keyword(self, names):
-        return self._named(self.keywords, names, Keyword, "name_en", "name_fr", "keywords")
+    @staticmethod
+    def _row(index, pk):
+        return next((row for row in index["en"].values() if row.pk == pk), None)
 
-    def ministry(self, names, field_name="ministry"):
-        return self._named(self.ministries, names, Ministry, "title_en", "title_fr", field_name)
+    def find_keyword(self, names):
+        return self._found(self.keywords, names)
+
+    def topic(self, names, partner=None):
+        return self._named(self.topics, names, Topic, "name_en", "name_fr", "topic", partner)
+
+    def keyword(self, names, partner=None):
+        return self._named(self.keywords, names, Keyword, "name_en", "name_fr", "keywords", partner)
+
+    def ministry(self, names, field_name="ministry", partner=None):
+        return self._named(
+            self.ministries, names, Ministry, "title_en", "title_fr", field_name, partner
+        )
 
     def _index_caucus(self, caucus):
         names = [caucus.short_name, caucus.name_en, caucus.name_fr, *(caucus.aliases or [])]
@@ -201,7 +268,7 @@ class Lookups:
     def session(self, record, current):
         """The session a record names by numbers, by its presentation number, or by its
         dates; `current` when the record says nothing of it. A session row is made only
-        when the record gives its numbers."""
+        when the record gives its numbers and its start."""
         parliament, number = record.get("parliament"), record.get("session")
         presentation = record.get("presentation_number") or (
             record["number"] if record.get("kind") == Kind.PAPER else ""
@@ -236,10 +303,19 @@ class Lookups:
         return found[0]
 
     def _make_session(self, record, parliament, number):
-        started_on = record.get("session_started_on") or _first_day(record)
+        """A session the archive lacks, from the dates the file gives for it (this
+        project's exports carry them), never from its petitions' dates: those are not
+        the session's."""
+        started_on = record.get("session_started_on")
         if started_on is None:
             raise RecordInvalid(
-                [("session", f"session {parliament}-{number} is unknown; the file gives no date")]
+                [
+                    (
+                        "session",
+                        f"session {parliament}-{number} is not in the archive, and the file "
+                        "does not say when it started: a clerk adds it in the admin first",
+                    )
+                ]
             )
         session = ParliamentarySession(
             parliament=parliament,

@@ -94,6 +94,7 @@ def upload_step(*, pk, dry_run):
             ],
             "rejected_records": len({rejection.position for rejection in report.rejected}),
             "unknown": sorted(report.unknown),
+            "warnings": [str(warning) for warning in report.warnings],
             "error": report.error,
         }
         refused = bool(report.error or report.rejected)

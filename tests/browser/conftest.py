@@ -161,7 +161,7 @@ def archive(_clerk_group_kept_after_the_last_browser_test, live_server):
     from tests.factories import PetitionFactory, SignatureWindowFactory
 
     clerk_group_as_migrated()
-    call_command("loaddata", "reference", "sample_petitions", verbosity=0)
+    call_command("loaddata", "sample_petitions", verbosity=0)
     open_petition = PetitionFactory(
         number="e-9001",
         session=ParliamentarySession.objects.get(parliament=45, session=1),

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from reversion.models import Version
 
 from petitions.models import Caucus, Member, Ministry, ParliamentarySession, Petition, Topic
@@ -33,7 +32,7 @@ def sample_record(number):
 
 @pytest.fixture
 def reference(db):
-    call_command("loaddata", "reference", verbosity=0)
+    """The reference data: made by its migration, nothing to load."""
 
 
 def petition_form(client, url=ADD_URL):

@@ -57,7 +57,6 @@ def test_a_deleted_petition_is_recovered_from_its_history(sample_petitions, admi
 def test_a_double_clicked_save_adds_the_petition_once_and_the_second_click_is_told_why(
     clerk,
 ):
-    call_command("loaddata", "reference", verbosity=0)
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(clerk)

@@ -29,6 +29,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, url):
         "/admin/petitions/ministry/add/",
         "/admin/petitions/topic/add/",
         "/admin/petitions/keyword/add/",
+        # A new session opens after each prorogation and election.
+        "/admin/petitions/parliamentarysession/add/",
     ],
 )
 def test_a_clerk_can_add_what_a_petition_refers_to(clerk_client, url):
@@ -41,10 +43,10 @@ def test_a_clerk_can_add_what_a_petition_refers_to(clerk_client, url):
         "/admin/auth/user/",
         "/admin/auth/group/",
         "/admin/petitions/caucus/add/",
-        "/admin/petitions/parliamentarysession/add/",
+        "/admin/petitions/parliamentarysession/1/delete/",
     ],
 )
-def test_a_clerk_cannot_manage_users_groups_caucuses_or_sessions(clerk_client, url):
+def test_a_clerk_cannot_manage_users_groups_caucuses_or_delete_sessions(clerk_client, url):
     assert clerk_client.get(url).status_code == 403
 
 

@@ -21,9 +21,7 @@ IMPORT_URL = "/admin/petitions/petition/import/"
 
 @pytest.fixture
 def reference(db):
-    from django.core.management import call_command
-
-    call_command("loaddata", "reference", verbosity=0)
+    """The reference data: made by its migration, nothing to load."""
 
 
 def upload(client, name, content):
@@ -100,9 +98,6 @@ def test_only_clerks_who_add_and_change_petitions_may_import(reference, client, 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_checks_and_the_write_run_after_the_request_has_answered(clerk, settings, client):
-    from django.core.management import call_command
-
-    call_command("loaddata", "reference", verbosity=0)
     settings.IMPORT_UPLOADS_IN_BACKGROUND = True
     client.force_login(clerk)
     page = upload(client, "hoc_sample.xml", (DATA / "hoc_sample.xml").read_bytes())

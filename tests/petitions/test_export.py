@@ -31,7 +31,6 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 @pytest.fixture
 def archive(db):
     """The real sample, plus text that tests a format's edges."""
-    call_command("loaddata", "reference", verbosity=0)
     call_command("import_petitions", str(DATA / "hoc_sample.xml"), stdout=StringIO())
     call_command("import_petitions", str(DATA / "hoc_sample.json"), stdout=StringIO())
     awkward = Petition.objects.get(number="e-4904")
@@ -128,7 +127,6 @@ def test_a_bad_filter_is_refused_with_its_name(archive):
 
 
 def test_export_reads_a_fixed_number_of_queries_however_many_petitions(db):
-    call_command("loaddata", "reference", verbosity=0)
     for _ in range(30):
         window = SignatureWindowFactory()
         ProvinceSignatureCountFactory(petition=window.petition, signature_count=5)
@@ -141,3 +139,22 @@ def test_export_reads_a_fixed_number_of_queries_however_many_petitions(db):
     with CaptureQueriesContext(connection) as many:
         export("csv")
     assert len(many) == len(few)
+
+
+def test_one_petition_exported_is_said_in_the_singular(db, tmp_path):
+    SignatureWindowFactory()
+    err = StringIO()
+    call_command("export_petitions", "--format", "json", stdout=StringIO(), stderr=err)
+    assert err.getvalue().startswith("Exported 1 petition as json (")
+
+
+def test_an_output_in_a_missing_folder_is_one_line_and_nothing_is_written(db, tmp_path):
+    from django.core.management import CommandError
+
+    target = tmp_path / "missing" / "petitions.json"
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "export_petitions", "--output", str(target), stdout=StringIO(), stderr=StringIO()
+        )
+    assert str(refused.value) == f"{target}: cannot be written (No such file or directory)."
+    assert not (tmp_path / "missing").exists()

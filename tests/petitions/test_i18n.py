@@ -134,6 +134,9 @@ def test_sort_names_and_result_counts_are_in_french(client):
 
 
 def test_members_and_ministries_pages_are_in_french(client):
+    from petitions.models import Ministry
+
+    Ministry.objects.all().delete()
     assert "Trouver un député" in client.get("/fr/members/").text
     ministries = client.get("/fr/ministries/").text
     assert "Le gouvernement doit déposer une réponse dans les 45 jours" in ministries

@@ -25,7 +25,7 @@ ONLY_ON_PAGES = {"sessional_paper_no", "source"}
 
 @pytest.fixture
 def reference(db):
-    call_command("loaddata", "reference", verbosity=0)
+    """The reference data: made by its migration, nothing to load."""
 
 
 def load(*names, **options):

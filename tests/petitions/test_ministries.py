@@ -37,7 +37,7 @@ def test_response_times_are_the_median_and_the_share_within_45_days():
 
 def test_a_ministry_without_dated_responses_has_no_figures():
     MinistryFactory()
-    ministry = Ministry.objects.with_response_times().get()
+    ministry = Ministry.objects.with_response_times().get(title_en="Minister of Public Safety")
     assert ministry.response_count == 0
     assert ministry.median_response_days is None
     assert ministry.within_deadline_share is None
@@ -103,7 +103,8 @@ def test_the_pages_take_a_fixed_number_of_queries(client, django_assert_num_quer
     # The ministries, then the figures of all of them in three grouped queries.
     with django_assert_num_queries(4):
         response = client.get("/ministries/")
-    assert len(response.context["ministries"]) == 61
+    # With the 23 other ministerial titles its migration makes.
+    assert len(response.context["ministries"]) == 61 + 23
     # The figures are kept until the data changes; the keys of the newest petitions
     # addressed, the newest responses; then each list's rows.
     with django_assert_num_queries(5):

@@ -349,10 +349,13 @@ def test_the_kept_filter_panel_shows_a_topic_added_since(client):
 def test_a_session_added_since_the_sessions_were_kept_can_be_chosen(client):
     PetitionFactory(number="e-1", session=SessionFactory(parliament=44, session=1))
     assert client.get(URL, {"session": "441"}).status_code == 200
-    refused = client.get(URL, {"session": "451"})
+    refused = client.get(URL, {"session": "461"})
     assert refused.status_code == 400
-    PetitionFactory(number="e-2", session=SessionFactory(parliament=45, session=1))
-    response = client.get(URL, {"session": "451"})
+    PetitionFactory(
+        number="e-2",
+        session=SessionFactory(parliament=46, session=1, started_on=datetime.date(2026, 6, 1)),
+    )
+    response = client.get(URL, {"session": "461"})
     assert response.status_code == 200
     assert numbers(response) == ["e-2"]
 
@@ -360,8 +363,8 @@ def test_a_session_added_since_the_sessions_were_kept_can_be_chosen(client):
 def test_a_topic_added_since_the_topics_were_kept_can_be_chosen(client):
     PetitionFactory(number="e-1", topic=TopicFactory(name_en="Justice", slug="justice"))
     assert client.get(URL, {"topic": "justice"}).status_code == 200
-    assert client.get(URL, {"topic": "health"}).status_code == 400
-    PetitionFactory(number="e-2", topic=TopicFactory(name_en="Health", slug="health"))
-    response = client.get(URL, {"topic": "health"})
+    assert client.get(URL, {"topic": "space-travel"}).status_code == 400
+    PetitionFactory(number="e-2", topic=TopicFactory(name_en="Space travel", slug="space-travel"))
+    response = client.get(URL, {"topic": "space-travel"})
     assert response.status_code == 200
     assert numbers(response) == ["e-2"]

@@ -122,7 +122,6 @@ def test_a_million_petitions_fit_the_sessions_five_digit_numbers(db):
     from petitions.house import synthetic
     from petitions.services.demo import _seed_plan
 
-    call_command("loaddata", "reference", verbosity=0)
     plan = _seed_plan(random.Random(1), 1_000_000, datetime.date(2026, 1, 15), synthetic)
     sizes = [size for _, size in plan]
     assert sum(sizes) == 1_000_000

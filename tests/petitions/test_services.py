@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from reversion.models import Version
 
 from petitions.house.dates import OTTAWA
@@ -13,7 +12,7 @@ from petitions.services import RecordInvalid, petition_import, petition_upsert
 
 @pytest.fixture
 def reference(db):
-    call_command("loaddata", "reference", verbosity=0)
+    """The reference data: made by its migration, nothing to load."""
 
 
 def record(**changes):

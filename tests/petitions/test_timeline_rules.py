@@ -16,7 +16,7 @@ from petitions.models import (
     window_timeline_errors,
 )
 from responses.models import GovernmentResponse
-from tests.factories import GovernmentResponseFactory, PetitionFactory
+from tests.factories import GovernmentResponseFactory, PetitionFactory, SessionFactory
 
 OTTAWA = zoneinfo.ZoneInfo("America/Toronto")
 # A window closing at 2:23 p.m. on January 15, 2023, Ottawa time.
@@ -67,7 +67,10 @@ def test_a_petition_closed_on_dissolution_needs_no_closed_window():
 )
 def test_a_petition_is_presented_on_or_after_its_certification(presented, refused):
     petition = PetitionFactory.build(
-        outcome=Outcome.CERTIFIED, outcome_on=datetime.date(2023, 1, 17), presented_on=presented
+        session=SessionFactory(),
+        outcome=Outcome.CERTIFIED,
+        outcome_on=datetime.date(2023, 1, 17),
+        presented_on=presented,
     )
     petition.session.save()
     petition.session_id = petition.session.pk
@@ -87,7 +90,9 @@ def test_nothing_is_presented_certified_or_tabled_after_today(settings):
     from django.utils import timezone
 
     today = timezone.localdate()
-    petition = PetitionFactory.build(presented_on=today + datetime.timedelta(days=1))
+    petition = PetitionFactory.build(
+        session=SessionFactory(), presented_on=today + datetime.timedelta(days=1)
+    )
     petition.session.ended_on = None
     petition.session.save()
     petition.session_id = petition.session.pk
@@ -103,7 +108,7 @@ def test_nothing_is_presented_certified_or_tabled_after_today(settings):
 
 @pytest.mark.django_db
 def test_a_presentation_falls_inside_its_sessions_sitting_days():
-    petition = PetitionFactory.build(presented_on=None)
+    petition = PetitionFactory.build(session=SessionFactory(), presented_on=None)
     session = petition.session
     session.started_on, session.ended_on = datetime.date(2021, 11, 22), datetime.date(2025, 1, 6)
     session.save()

@@ -101,10 +101,15 @@ class Command(BaseCommand):
 
         newline = "" if format == "csv" else None
         if output:
-            with open(output, "w", encoding="utf-8", newline=newline) as stream:
+            try:
+                stream = open(output, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
+            except OSError as error:
+                raise CommandError(f"{output}: cannot be written ({error.strerror}).") from None
+            with stream:
                 WRITERS[format](records(), stream)
         else:
             WRITERS[format](records(), _Unchanged(self.stdout))
         seconds = time.monotonic() - started
         rate = count / seconds if seconds else 0
-        self.stderr.write(f"Exported {count:,} petitions as {format} ({rate:,.0f} petitions/s).")
+        noun = "petition" if count == 1 else "petitions"
+        self.stderr.write(f"Exported {count:,} {noun} as {format} ({rate:,.0f} petitions/s).")

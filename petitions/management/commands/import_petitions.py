@@ -110,7 +110,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         progress = Progress(path.name, os.path.getsize(path), sys.stderr)
         unknown = {}
-        with open(path, "rb", buffering=0) as raw_file:
+        try:
+            raw_file = open(path, "rb", buffering=0)  # noqa: SIM115
+        except OSError as error:
+            raise CommandError(f"{path}: cannot be read ({error.strerror}).") from None
+        with raw_file:
             kind = kind or file_format(path.name, raw_file)
             raw = CountingReader(raw_file, progress.read)
             try:
@@ -133,6 +137,8 @@ class Command(BaseCommand):
     def print_report(self, path, report, seconds, dry_run, skip_invalid):
         for name, position in sorted(report.unknown.items(), key=lambda item: item[1]):
             self.stderr.write(f"{path.name}: unknown element {name} ignored (first at {position})")
+        for warning in report.warnings:
+            self.stderr.write(f"{path.name}: warning {warning}")
         for rejection in report.rejected:
             self.stderr.write(f"{path.name}: rejected {rejection}")
         if report.error:
