@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "petitions",
     "responses",
+    "limits",
 ]
 
 MIDDLEWARE = [
@@ -185,11 +186,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Requests per minute per client address (0: no limit).
+# Requests per minute per client address (0: no limit), counted in Redis when REDIS_URL
+# is set, else in the database: shared by every web process (petitions_site/ratelimit.py).
 RATE_LIMITS = {
     "api": int(env("RATE_LIMIT_API", "240")),
     "exports": int(env("RATE_LIMIT_EXPORTS", "20")),
+    "search": int(env("RATE_LIMIT_SEARCH", "60")),
+    "stats": int(env("RATE_LIMIT_STATS", "30")),
+    "feeds": int(env("RATE_LIMIT_FEEDS", "30")),
+    "sitemaps": int(env("RATE_LIMIT_SITEMAPS", "10")),
 }
+# How many proxies in front of the site append to X-Forwarded-For: the client is the
+# address the outermost of them saw. 0 (no proxy): X-Forwarded-For is ignored.
+TRUSTED_PROXIES = int(env("DJANGO_TRUSTED_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,
