@@ -96,6 +96,15 @@ def held_for(key):
     return max(row[0], 1) if row else 0
 
 
+def forget(*keys):
+    if settings.REDIS_URL:
+        with _redis_errors():
+            _redis(settings.REDIS_URL).delete(*keys)
+        return
+    with _table().cursor() as cursor:
+        cursor.execute("DELETE FROM limits_counter WHERE key = ANY(%s)", [list(keys)])
+
+
 def _forget_expired():
     with _table().cursor() as cursor:
         cursor.execute("DELETE FROM limits_counter WHERE expires_at < now() - interval '1 hour'")

@@ -122,9 +122,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("LOGIN_LOCKOUT_HOURS", "1"))
-# Locked per account, and per address whatever the account.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked for an account and an address together: failing from one address locks no one
+# out of another, and a login clears only its own account's failures from its address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Past this many failures an hour, an account (from any address) or an address (for any
+# account) waits before each further try, twice as long each time (petitions_site/logins.py).
+LOGIN_THROTTLE_ACCOUNT = int(env("LOGIN_THROTTLE_ACCOUNT", "5"))
+LOGIN_THROTTLE_ADDRESS = int(env("LOGIN_THROTTLE_ADDRESS", "20"))
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "petitions_site.ratelimit.client_address"
 
