@@ -1,10 +1,11 @@
 """The clerks' admin site: a password, then a one-time code (TOTP) for every staff account
 that has an authenticator; failed logins throttled as petitions_site/logins.py says."""
 
+import base64
 import time
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth import login as auth_login
@@ -20,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import devices_for_user, user_has_device
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from petitions_site.logins import login_failed, login_succeeded, login_wait, too_soon
 
@@ -29,6 +32,8 @@ PENDING_SECONDS = 300
 
 
 class CodeForm(forms.Form):
+    """A code from one of `devices` (the user's confirmed authenticators by default)."""
+
     otp_token = forms.CharField(
         label=_("One-time code"),
         max_length=16,
@@ -37,9 +42,10 @@ class CodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, devices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.devices = devices
         self.device = None
 
     def clean_otp_token(self):
@@ -47,7 +53,8 @@ class CodeForm(forms.Form):
         # Each device counts its own failures and makes the next try wait (django-otp),
         # and refuses a code it has accepted before.
         with transaction.atomic():
-            for device in devices_for_user(self.user, for_verify=True):
+            devices = self.devices or devices_for_user(self.user, for_verify=True)
+            for device in devices:
                 if device.verify_token(token):
                     self.device = device
                     return token
@@ -98,8 +105,11 @@ class ArchiveAdminSite(admin.AdminSite):
         return user.is_verified() or not any(devices_for_user(user))
 
     def get_urls(self):
-        code = path("login/code/", self.login_code, name="login_code")
-        return [code, *super().get_urls()]
+        return [
+            path("login/code/", self.login_code, name="login_code"),
+            path("authenticator/", self.admin_view(self.authenticator), name="authenticator"),
+            *super().get_urls(),
+        ]
 
     def _next(self, request):
         target = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
@@ -159,3 +169,30 @@ class ArchiveAdminSite(admin.AdminSite):
         else:
             form = CodeForm(user=user)
         return TemplateResponse(request, "admin/login_code.html", context | {"form": form})
+
+    @method_decorator(sensitive_post_parameters("otp_token"))
+    def authenticator(self, request):
+        """Staff add an authenticator to their own account: a new key, confirmed by the
+        first code the app shows for it."""
+        devices = list(devices_for_user(request.user))
+        pending = TOTPDevice.objects.filter(
+            user=request.user, confirmed=False
+        ).first() or TOTPDevice.objects.create(
+            user=request.user, confirmed=False, name="authenticator"
+        )
+        form = CodeForm(request.POST or None, user=request.user, devices=[pending])
+        if request.method == "POST" and form.is_valid():
+            pending.confirmed = True
+            pending.save(update_fields=["confirmed"])
+            otp_login(request, pending)
+            messages.success(request, _("The authenticator was added."))
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        context = {
+            **self.each_context(request),
+            "title": _("Authenticator"),
+            "devices": devices,
+            "form": form,
+            "key": base64.b32encode(pending.bin_key).decode(),
+            "config_url": pending.config_url,
+        }
+        return TemplateResponse(request, "admin/authenticator.html", context)

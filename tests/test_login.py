@@ -189,3 +189,34 @@ def test_a_session_without_the_second_factor_is_not_enough(client, superuser):
     TOTPDevice.objects.create(user=superuser, name="phone", confirmed=True)
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 302
+
+
+def test_staff_add_their_own_authenticator_confirmed_by_its_first_code(client, other_clerk):
+    client.force_login(other_clerk)
+    page = client.get("/admin/authenticator/")
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=other_clerk)
+    assert not device.confirmed
+    assert page.context["key"] in page.content.decode()
+    assert "otpauth://totp/" in page.context["config_url"]
+
+    assert client.post("/admin/authenticator/", {"otp_token": "000000"}).status_code == 200
+    device.refresh_from_db()
+    assert not device.confirmed
+    device.throttling_failure_count = 0
+    device.save()
+
+    response = client.post("/admin/authenticator/", {"otp_token": code_for(device)})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/admin/").status_code == 200  # this session counts as verified
+    client.post("/admin/logout/")
+    assert attempt(client, "gdube", "other clerk pw")["Location"].startswith(CODE)
+
+
+def test_the_authenticator_page_is_for_logged_in_staff(client, db):
+    response = client.get("/admin/authenticator/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert not TOTPDevice.objects.exists()
