@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "petitions_site.guard.request_guard",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "petitions_site.ratelimit.rate_limit",
     "django.contrib.sessions.middleware.SessionMiddleware",
