@@ -65,3 +65,27 @@ def test_the_api_and_exports_are_rate_limited_per_address(client, settings):
         assert client.get("/petitions/export.csv").status_code != 429
     assert client.get("/fr/petitions/export.csv").status_code == 429
     assert client.get("/petitions/").status_code == 200
+
+
+def wsgi_start(**environment):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env |= {"DATABASE_URL": "postgres://nobody@127.0.0.1:9/none"} | environment
+    return subprocess.run(
+        [sys.executable, "-c", "import petitions_site.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_production_entry_point_refuses_to_start_without_a_secret_key():
+    result = wsgi_start()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_the_production_entry_point_starts_with_a_secret_key_or_in_debug():
+    assert wsgi_start(DJANGO_SECRET_KEY=secrets.token_urlsafe(50)).returncode == 0
+    assert wsgi_start(DJANGO_DEBUG="true").returncode == 0
