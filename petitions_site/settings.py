@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "petitions_site.guard.request_guard",
+    "petitions_site.watchdog.database_watchdog",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "petitions_site.ratelimit.rate_limit",
     "django.contrib.sessions.middleware.SessionMiddleware",
