@@ -30,10 +30,18 @@ def server_error(request):
     surfaced (a dropped connection can show up as many kinds), the database is checked
     before calling it a 500."""
     error = sys.exc_info()[1]
+    api = request.path.startswith("/api/")
     if isinstance(error, DATABASE_DOWN) or database_is_down():
-        response = HttpResponse(render_to_string("503.html", request=None), status=503)
+        if api:
+            response = JsonResponse(
+                {"detail": "The database cannot be reached. Try again in a minute."}, status=503
+            )
+        else:
+            response = HttpResponse(render_to_string("503.html", request=None), status=503)
         response["Retry-After"] = "30"
         return response
+    if api:
+        return JsonResponse({"detail": "Server error."}, status=500)
     return django_server_error(request)
 
 
