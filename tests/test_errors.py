@@ -55,3 +55,14 @@ def test_a_page_failure_still_answers_the_html_500_page(client, monkeypatch, set
     response = client.get("/members/")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["//evil.example/petitions/", "/\\evil.example/petitions/"])
+def test_a_404_for_a_path_that_looks_like_another_host_links_only_here(client, path):
+    # As a raw request line carries it (the test client would read "//host" as a host).
+    response = client.get("/", PATH_INFO=path)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Français" in body
+    assert 'href="//' not in body
+    assert 'href="/\\' not in body
