@@ -100,5 +100,6 @@ SITEMAPS = {"pages": PageSitemap, "petitions": PetitionSitemap}
 
 
 def robots_txt(request):
-    context = {"site_url": settings.SITE_URL.rstrip("/"), "admin_url": settings.ADMIN_URL}
+    # Not the admin's address: DJANGO_ADMIN_URL is kept from anyone not told it.
+    context = {"site_url": settings.SITE_URL.rstrip("/")}
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
