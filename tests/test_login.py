@@ -220,3 +220,13 @@ def test_the_authenticator_page_is_for_logged_in_staff(client, db):
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
     assert not TOTPDevice.objects.exists()
+
+
+def test_the_wait_is_told_in_french_on_the_french_admin(client, superuser):
+    for n in range(21):
+        attempt(client, f"guess{n}", "wrong")
+    response = client.post(
+        "/fr/admin/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="198.51.100.1"
+    )
+    assert response.status_code == 429
+    assert "Réessayez dans 1 seconde." in response.content.decode()
