@@ -10,13 +10,16 @@ hour, and a correct login of one account never clears another's failures. The co
 are shared by every web process (limits/counters.py)."""
 
 import hashlib
+import logging
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.template.response import TemplateResponse
 
 from limits import counters
 from petitions_site.ratelimit import address_key
 
+logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 3600
 LONGEST_WAIT = 300
 
@@ -30,22 +33,33 @@ def _keys(request, username):
 
 
 def login_wait(request, username):
-    """Seconds before the next attempt at `username` from this client may be checked."""
-    return max(counters.held_for(f"{key}:wait") for key, _free in _keys(request, username))
+    """Seconds before the next attempt at `username` from this client may be checked.
+    With the counters' store down, none: django-axes still locks account and address."""
+    try:
+        return max(counters.held_for(f"{key}:wait") for key, _free in _keys(request, username))
+    except (DatabaseError, counters.StoreError):
+        logger.exception("login throttle not read")
+        return 0
 
 
 def login_failed(request, username):
-    for key, free in _keys(request, username):
-        count, _left = counters.hit(key, WINDOW_SECONDS)
-        if free and count > free:
-            counters.hold(f"{key}:wait", min(2 ** (count - free - 1), LONGEST_WAIT))
+    try:
+        for key, free in _keys(request, username):
+            count, _left = counters.hit(key, WINDOW_SECONDS)
+            if free and count > free:
+                counters.hold(f"{key}:wait", min(2 ** (count - free - 1), LONGEST_WAIT))
+    except (DatabaseError, counters.StoreError):
+        logger.exception("failed login not counted")
 
 
 def login_succeeded(request, username):
     """The account's own failures are forgotten; the address's are not, or a login of
     one account would clear the way to guess another's password."""
     key, _free = _keys(request, username)[0]
-    counters.forget(key, f"{key}:wait")
+    try:
+        counters.forget(key, f"{key}:wait")
+    except (DatabaseError, counters.StoreError):
+        logger.exception("login throttle not cleared")
 
 
 def too_soon(request, context, wait):

@@ -230,3 +230,11 @@ def test_the_wait_is_told_in_french_on_the_french_admin(client, superuser):
     )
     assert response.status_code == 429
     assert "Réessayez dans 1 seconde." in response.content.decode()
+
+
+def test_with_redis_unreachable_logins_still_work_and_axes_still_locks(client, superuser, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+    for _ in range(4):
+        assert attempt(client, "mlantsman", "wrong").status_code == 200
+    assert attempt(client, "mlantsman", "wrong").status_code == 429
+    assert attempt(client, "mlantsman", PASSWORD, address="192.0.2.3").status_code == 302
