@@ -21,7 +21,7 @@ import psycopg
 from django.db import connections
 
 SUSPECT_SECONDS = 2.0
-PROBE_SECONDS = 3.0
+PROBE_SECONDS = 1.5
 EVERY_SECONDS = 0.5
 
 _lock = threading.Lock()
