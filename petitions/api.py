@@ -6,7 +6,7 @@ Every response carries an ETag, so that a client revalidates with If-None-Match 
 
 from functools import partial
 
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
@@ -383,6 +383,18 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
             except Petition.DoesNotExist:
                 pass
         raise Http404
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # A number typed another way, or one a clerk has since corrected, moved.
+            other = Petition.objects.by_number(self.kwargs["number"])
+            if other is None or other.number == self.kwargs["number"]:
+                raise
+            return HttpResponsePermanentRedirect(
+                reverse("api:petition-detail", kwargs={"number": other.number})
+            )
 
 
 @conditional_get

@@ -218,7 +218,9 @@ def _start_of(day):
 
 def estimated_rows(rows):
     """The planner's estimate of how many rows `rows` holds: a millisecond or two."""
-    return json.loads(rows.explain(format="json"))[0]["Plan"]["Plan Rows"]
+    plan = rows.explain(format="json")
+    # A query that can match nothing (no word to search for) has no plan.
+    return json.loads(plan)[0]["Plan"]["Plan Rows"] if plan else 0
 
 
 def count_within(rows, milliseconds):

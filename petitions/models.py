@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import re
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -19,6 +20,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import connection, models
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import (
@@ -37,6 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +51,12 @@ FLEXIBLE_WINDOWS_SINCE = datetime.date(2019, 1, 28)
 WINDOW_DAYS = (30, 60, 90, 120)
 FIXED_WINDOW_DAYS = 120
 MAX_WORDS = 250
+# The days a House record can plausibly carry, from Confederation to well ahead: outside
+# them a date is a typing error (a year 9999 has no 45-day deadline to compute).
+EARLIEST_DAY = datetime.date(1867, 7, 1)
+LATEST_DAY = datetime.date(2099, 12, 31)
+EARLIEST_MOMENT = datetime.datetime(1867, 7, 1, tzinfo=datetime.UTC)
+LATEST_MOMENT = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
 E_PETITION_SIGNATURES_TO_CERTIFY = 500
 PAPER_PETITION_SIGNATURES = 25
 
@@ -58,6 +67,68 @@ PRESENTATION_NUMBER = re.compile(r"^([0-9]{2})([0-9])-[0-9]{5}$")
 
 def word_count(*texts):
     return sum(len(text.split()) for text in texts)
+
+
+def plausible_day(name):
+    """A Q that the date field `name` is empty or among the plausible days."""
+    return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__range": (EARLIEST_DAY, LATEST_DAY)})
+
+
+def day_errors(**days):
+    """Errors for the days (field name: date) that are implausible or after today, on
+    Ottawa's calendar: nothing the House records has happened yet tomorrow."""
+    errors = {}
+    today = timezone.localdate()
+    for name, day in days.items():
+        if day is None:
+            continue
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            errors[name] = _("Enter a date between %(first)s and %(last)s.") % {
+                "first": date_format(EARLIEST_DAY),
+                "last": date_format(LATEST_DAY),
+            }
+        elif day > today:
+            errors[name] = _("This date is after today (%(today)s).") % {
+                "today": date_format(today)
+            }
+    return errors
+
+
+def window_timeline_errors(*, closes_at, kind, outcome, outcome_on, presented_on):
+    """Certification, and an e-petition's presentation, come on or after the day its
+    window closes, on Ottawa's calendar: a window closing at 2:23 p.m. on January 15
+    allows either on January 15."""
+    errors = {}
+    if closes_at is None:
+        return errors
+    closing_day = timezone.localdate(closes_at)
+    decided = outcome in (Outcome.CERTIFIED, Outcome.NOT_CERTIFIED)
+    if decided and outcome_on is not None and outcome_on < closing_day:
+        errors["outcome_on"] = _(
+            "A petition is certified (or not) once its window has closed, on %(closes)s or later."
+        ) % {"closes": date_format(closing_day)}
+    if kind == Kind.ELECTRONIC and presented_on is not None and presented_on < closing_day:
+        errors["presented_on"] = _(
+            "An e-petition is presented once its window has closed, on %(closes)s or later."
+        ) % {"closes": date_format(closing_day)}
+    return errors
+
+
+def province_count_errors(*, counts, total, kind):
+    """What is wrong with the counts by province ({province: count}, the unknown ones
+    left out) beside the signature total: a paper petition has none, and the House's
+    counts add up to its total."""
+    if not counts:
+        return []
+    if kind == Kind.PAPER:
+        return [_("A paper petition has no counts by province.")]
+    counted = sum(counts.values())
+    if total is None or counted == total:
+        return []
+    return [
+        _("The counts by province add up to %(counted)s, but the signature total is %(total)s.")
+        % {"counted": counted, "total": total}
+    ]
 
 
 def in_language(english, french):
@@ -138,6 +209,11 @@ def search_query(text):
             conjunction &= term
         result = conjunction if result is None else result | conjunction
     return result
+
+
+def search_has_terms(text):
+    """Whether `text` holds anything to search for, not only operators and quotes."""
+    return search_query(text) is not None
 
 
 def kept_for_words(name, text, compute):
@@ -250,6 +326,11 @@ class ParliamentarySession(models.Model):
             "session": self.session,
         }
 
+    def sat_on(self, day):
+        """Whether the session was sitting (opened and not yet prorogued or dissolved)
+        on `day`."""
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
     @property
     def code(self):
         """The House's three-digit code, e.g. "441" for the 44th Parliament, 1st session."""
@@ -330,14 +411,23 @@ class Member(models.Model):
     """A Member of Parliament. Riding and caucus here are the latest known; what they
     were when a petition was sponsored is kept on the petition."""
 
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=140, unique=True)
-    house_person_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
-    riding = models.CharField(max_length=200, blank=True)
-    province = models.CharField(max_length=2, choices=Province.choices, blank=True)
+    first_name = models.CharField(verbose_name=_("first name"), max_length=100)
+    last_name = models.CharField(verbose_name=_("last name"), max_length=100)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=140, unique=True)
+    house_person_id = models.PositiveIntegerField(
+        verbose_name=_("House person ID"), null=True, blank=True, unique=True
+    )
+    riding = models.CharField(verbose_name=_("riding"), max_length=200, blank=True)
+    province = models.CharField(
+        verbose_name=_("province"), max_length=2, choices=Province.choices, blank=True
+    )
     caucus = models.ForeignKey(
-        Caucus, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        Caucus,
+        verbose_name=_("caucus"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
     )
 
     class Meta:
@@ -673,9 +763,12 @@ class PetitionQuerySet(models.QuerySet):
         number = normalize_petition_number(text)
         if not number:
             return None
-        return (
+        petition = (
             self.filter(Q(number=number) | Q(presentation_number=number)).order_by("kind").first()
         )
+        if petition is None:
+            petition = self.filter(former_numbers__number=number).first()
+        return petition
 
     def search(self, text, *, ranked=False):
         """Petitions whose text matches `text` (websearch syntax, English and French
@@ -693,6 +786,9 @@ class PetitionQuerySet(models.QuerySet):
                 Member.objects.matching(text).values_list("pk", flat=True)[:MAX_MEMBER_MATCHES]
             ),
         )
+        if query is None and not member_ids:
+            # Operators or quotes alone: no word to look for.
+            return self.none()
         by_member = Q(sponsor__in=member_ids) | Q(presenter__in=member_ids)
         match = Q(pk__in=[])
         if query is not None:
@@ -888,34 +984,63 @@ OLDEST_FIRST = (F("activity_on").asc(nulls_last=True), F("pk").asc())
 
 class Petition(models.Model):
     number = models.CharField(
+        verbose_name=_("number"),
         max_length=12,
         unique=True,
         help_text=_("e-N for an e-petition; the presentation number PPS-NNNNN for a paper one."),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ELECTRONIC)
+    kind = models.CharField(
+        verbose_name=_("kind"), max_length=10, choices=Kind.choices, default=Kind.ELECTRONIC
+    )
     session = models.ForeignKey(
-        ParliamentarySession, on_delete=models.PROTECT, related_name="petitions"
+        ParliamentarySession,
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
     )
     house_id = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("The House's own record id, where known.")
+        _("House petition ID"),
+        null=True,
+        blank=True,
+        help_text=_("The House's own record id, where known."),
     )
     topic = models.ForeignKey(
-        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="petitions"
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
     )
-    keywords = models.ManyToManyField(Keyword, blank=True, related_name="petitions")
+    keywords = models.ManyToManyField(
+        Keyword, verbose_name=_("keywords"), blank=True, related_name="petitions"
+    )
 
-    petitioner_name = models.CharField(max_length=200, blank=True)
-    petitioner_city = models.CharField(max_length=120, blank=True)
-    petitioner_province = models.CharField(max_length=2, choices=Province.choices, blank=True)
+    petitioner_name = models.CharField(
+        verbose_name=_("petitioner's name"), max_length=200, blank=True
+    )
+    petitioner_city = models.CharField(
+        verbose_name=_("petitioner's city"), max_length=120, blank=True
+    )
+    petitioner_province = models.CharField(
+        verbose_name=_("petitioner's province"), max_length=2, choices=Province.choices, blank=True
+    )
     original_language = models.CharField(
-        max_length=10, choices=OriginalLanguage.choices, blank=True
+        verbose_name=_("original language"),
+        max_length=10,
+        choices=OriginalLanguage.choices,
+        blank=True,
     )
 
     addressee_kind = models.CharField(
-        max_length=16, choices=AddresseeKind.choices, default=AddresseeKind.GOVERNMENT
+        verbose_name=_("addressed to"),
+        max_length=16,
+        choices=AddresseeKind.choices,
+        default=AddresseeKind.GOVERNMENT,
     )
     ministry = models.ForeignKey(
         Ministry,
+        verbose_name=_("minister addressed"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -924,6 +1049,7 @@ class Petition(models.Model):
     )
     addressee_member = models.ForeignKey(
         Member,
+        verbose_name=_("Member addressed"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -931,42 +1057,58 @@ class Petition(models.Model):
     )
 
     # Whereas items: one per line, in order.
-    whereas_en = models.TextField(blank=True, help_text=_("One whereas item per line."))
-    whereas_fr = models.TextField(blank=True, help_text=_("One whereas item per line."))
+    whereas_en = models.TextField(
+        _("Whereas (English)"), blank=True, help_text=_("One whereas item per line.")
+    )
+    whereas_fr = models.TextField(
+        _("Whereas (French)"), blank=True, help_text=_("One whereas item per line.")
+    )
     # The prayer: its opening line, then one numbered request per line.
-    prayer_en = models.TextField(blank=True)
-    prayer_fr = models.TextField(blank=True)
+    prayer_en = models.TextField(_("Prayer (English)"), blank=True)
+    prayer_fr = models.TextField(_("Prayer (French)"), blank=True)
 
     sponsor = models.ForeignKey(
         Member,
+        verbose_name=_("sponsor"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="petitions_sponsored",
     )
     # As they were when the Member sponsored the petition: MPs change ridings and parties.
-    sponsor_riding = models.CharField(max_length=200, blank=True)
+    sponsor_riding = models.CharField(
+        verbose_name=_("sponsor's riding"), max_length=200, blank=True
+    )
     sponsor_caucus = models.ForeignKey(
         Caucus,
+        verbose_name=_("sponsor's caucus"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="petitions_sponsored",
     )
-    sponsor_province = models.CharField(max_length=2, choices=Province.choices, blank=True)
+    sponsor_province = models.CharField(
+        verbose_name=_("sponsor's province"), max_length=2, choices=Province.choices, blank=True
+    )
 
     presenter = models.ForeignKey(
         Member,
+        verbose_name=_("presenting Member"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="petitions_presented",
     )
-    presenter_riding = models.CharField(max_length=200, blank=True)
-    presentation_number = models.CharField(
-        max_length=9, blank=True, help_text=_("PPS-NNNNN, given when presented in the House.")
+    presenter_riding = models.CharField(
+        verbose_name=_("presenting Member's riding"), max_length=200, blank=True
     )
-    presented_on = models.DateField(null=True, blank=True)
+    presentation_number = models.CharField(
+        verbose_name=_("presentation number"),
+        max_length=9,
+        blank=True,
+        help_text=_("PPS-NNNNN, given when presented in the House."),
+    )
+    presented_on = models.DateField(verbose_name=_("presented on"), null=True, blank=True)
     # The day the petition last moved: presented, or else opened for signature (on
     # Ottawa's clock). What "newest first" sorts by, through one index. Derived, never
     # typed: the database keeps it from presented_on and the window on every write
@@ -974,23 +1116,31 @@ class Petition(models.Model):
     activity_on = models.DateField(null=True, editable=False)
 
     outcome = models.CharField(
-        max_length=24, choices=Outcome.choices, default=Outcome.PENDING, blank=True
+        verbose_name=_("outcome"),
+        max_length=24,
+        choices=Outcome.choices,
+        default=Outcome.PENDING,
+        blank=True,
     )
     outcome_on = models.DateField(
-        null=True, blank=True, help_text=_("When the petition was certified or not.")
+        _("outcome on"),
+        null=True,
+        blank=True,
+        help_text=_("When the petition was certified or not."),
     )
     signature_count = models.IntegerField(
-        null=True, blank=True, help_text=_("Validated signatures.")
+        _("signatures"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Validated signatures."),
     )
 
-    source_url = models.URLField(max_length=500, blank=True)
-    source_note = models.TextField(blank=True)
+    source_url = models.URLField(verbose_name=_("source address"), max_length=500, blank=True)
+    source_note = models.TextField(verbose_name=_("source note"), blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Counts saves, so that a clerk's save based on an older version is refused
-    # instead of silently overwriting another clerk's edit.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     # English and French text, accent-insensitive (see the text search configurations
     # made in the first migration); feeds full-text search through a GIN index.
@@ -1018,6 +1168,21 @@ class Petition(models.Model):
                 fields=["presentation_number"],
                 condition=~Q(presentation_number=""),
                 name="petition_unique_presentation_number",
+                violation_error_message=_("Another petition has this presentation number."),
+            ),
+            # Certified, then presented: never presented before its certification.
+            models.CheckConstraint(
+                condition=Q(presented_on__isnull=True)
+                | Q(outcome_on__isnull=True)
+                | ~Q(outcome=Outcome.CERTIFIED)
+                | Q(presented_on__gte=F("outcome_on")),
+                name="petition_presented_on_or_after_certification",
+                violation_error_message=_("A petition is presented on or after its certification."),
+            ),
+            models.CheckConstraint(
+                condition=plausible_day("presented_on") & plausible_day("outcome_on"),
+                name="petition_dates_plausible",
+                violation_error_message=_("A date is out of the plausible range."),
             ),
             models.CheckConstraint(
                 condition=Q(kind=Kind.ELECTRONIC, number__regex=r"^e-[1-9][0-9]*$")
@@ -1130,7 +1295,7 @@ class Petition(models.Model):
     @property
     def response_due_on(self):
         """Standing Order 36(8): a response within 45 calendar days of presentation."""
-        if self.presented_on is None:
+        if self.presented_on is None or not EARLIEST_DAY <= self.presented_on <= LATEST_DAY:
             return None
         return self.presented_on + datetime.timedelta(days=RESPONSE_DAYS)
 
@@ -1185,6 +1350,26 @@ class Petition(models.Model):
                     ) % {"max": MAX_WORDS, "language": language, "words": words}
         if self.outcome and self.kind == Kind.PAPER and self.outcome != Outcome.CERTIFIED:
             errors["outcome"] = _("A paper petition is certified before it is presented.")
+        errors = day_errors(presented_on=self.presented_on, outcome_on=self.outcome_on) | errors
+        presented = self.presented_on if "presented_on" not in errors else None
+        if (
+            presented
+            and self.outcome == Outcome.CERTIFIED
+            and self.outcome_on
+            and presented < self.outcome_on
+        ):
+            errors["presented_on"] = _(
+                "A petition is presented on or after its certification (%(certified)s)."
+            ) % {"certified": date_format(self.outcome_on)}
+        elif presented and self.session_id and not self.session.sat_on(presented):
+            errors["presented_on"] = _(
+                "The %(session)s sat from %(first)s to %(last)s: a petition of it is "
+                "presented in that time."
+            ) % {
+                "session": self.session,
+                "first": date_format(self.session.started_on),
+                "last": date_format(self.session.ended_on) if self.session.ended_on else _("today"),
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -1194,6 +1379,17 @@ class Petition(models.Model):
         if status is None and self.pk:
             status = Petition.objects.with_status().values_list("status", flat=True).get(pk=self.pk)
         return Status(status) if status else None
+
+
+class FormerNumber(models.Model):
+    """A number a petition had before a clerk corrected it: links to its old address
+    still find it."""
+
+    number = models.CharField(max_length=12, unique=True)
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="former_numbers")
+
+    def __str__(self):
+        return f"{self.number} → {self.petition_id}"
 
 
 class SignatureWindow(models.Model):
@@ -1207,6 +1403,10 @@ class SignatureWindow(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=F("opens_at")), name="window_closes_after_it_opens"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__gte=EARLIEST_MOMENT, closes_at__lt=LATEST_MOMENT),
+                name="window_dates_plausible",
             ),
         ]
         indexes = [
@@ -1237,6 +1437,16 @@ class SignatureWindow(models.Model):
         petition = getattr(self, "petition", None)
         if petition is not None and petition.kind == Kind.PAPER:
             raise ValidationError(_("A paper petition has no signature window."))
+        if petition is not None:
+            errors = window_timeline_errors(
+                closes_at=self.closes_at,
+                kind=petition.kind,
+                outcome=petition.outcome,
+                outcome_on=petition.outcome_on,
+                presented_on=petition.presented_on,
+            )
+            if errors:
+                raise ValidationError(errors)
         days = self.length_days
         if timezone.localdate(self.opens_at) < FLEXIBLE_WINDOWS_SINCE:
             if days != FIXED_WINDOW_DAYS:
@@ -1264,7 +1474,7 @@ class SignatureWindow(models.Model):
 class ProvinceSignatureCount(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="province_counts")
     province = models.CharField(max_length=2, choices=Province.choices)
-    signature_count = models.IntegerField()
+    signature_count = models.IntegerField(validators=[MinValueValidator(0)])
 
     class Meta:
         ordering = ["province"]
@@ -1310,3 +1520,29 @@ class ExportLine(models.Model):
 
     def __str__(self):
         return f"{self.petition_id}: export line {self.stamp}"
+
+
+class PendingUpload(models.Model):
+    """A file a clerk uploaded in the admin, kept in the database between its dry run
+    and the clerk's confirmation, so that any web node can show its report and write it
+    (see petitions/services/uploads.py)."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        WRITING = "writing", _("Writing")
+        WRITTEN = "written", _("Written")
+        FAILED = "failed", _("Not written")
+
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKING)
+    # What the dry run (then the write) found: counts, rejections, the file's error.
+    report = models.JSONField(default=dict)
+
+    def __str__(self):
+        return self.name

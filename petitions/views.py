@@ -9,7 +9,7 @@ from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
 from petitions.filters import COUNT_LIMIT, PetitionFilter
-from petitions.models import Member, Ministry, Petition
+from petitions.models import Member, Ministry, Petition, search_has_terms
 
 HOME_LIST_LENGTH = 8
 # The home page's counts read the whole archive (seconds at a million petitions).
@@ -85,6 +85,14 @@ def petition_list(request):
             too_slow = True
     context = {"filter": petition_filter, "page": page, "count_limit": COUNT_LIMIT}
     context["too_slow"] = too_slow
+    text = request.GET.get("q", "")
+    # Only operators or quotes: say so, not "check the spelling".
+    context["nothing_to_search"] = bool(
+        page is not None
+        and not page.paginator.count
+        and text.strip()
+        and not search_has_terms(text)
+    )
     status = 200 if page is not None else 400
     return render(request, "petitions/petition_list.html", context, status=status)
 

@@ -119,6 +119,10 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
 # Figures of the whole archive (statistics, counts, response times) are computed anew in
 # a thread after a change, the last ones served meanwhile (petitions/cache.py).
 REFRESH_FIGURES_IN_BACKGROUND = env_bool("REFRESH_FIGURES_IN_BACKGROUND", True)
+# A House file a clerk uploads in the admin: its largest size, and whether its dry run
+# and its write run in a thread after the request has answered (off in tests).
+ADMIN_UPLOAD_MAX_BYTES = int(env("ADMIN_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
+IMPORT_UPLOADS_IN_BACKGROUND = env_bool("IMPORT_UPLOADS_IN_BACKGROUND", True)
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses an account or address after too many.

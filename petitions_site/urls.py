@@ -2,10 +2,18 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from petitions import views
 from petitions.sitemaps import SITEMAPS, robots_txt
+
+
+def favicon(request):
+    # Looked up when asked: the hashed name needs the static files' manifest.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -19,6 +27,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Where browsers and feed readers look for an icon without asking the page.
+    path("favicon.ico", favicon),
 ]
 
 urlpatterns += i18n_patterns(

@@ -4,6 +4,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
+from petitions.lost_updates import GuardedAdmin
 from responses.models import GovernmentResponse
 
 
@@ -33,7 +34,7 @@ class GovernmentResponseInline(admin.StackedInline):
 
 
 @admin.register(GovernmentResponse)
-class GovernmentResponseAdmin(VersionAdmin):
+class GovernmentResponseAdmin(GuardedAdmin, VersionAdmin):
     list_display = ["petition", "position", "ministry", "tabled_on", "sessional_paper_number"]
     list_filter = ["ministry"]
     list_select_related = ["petition", "ministry"]

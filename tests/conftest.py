@@ -25,6 +25,8 @@ def _figures_computed_in_the_request():
     does not see a test's uncommitted rows: tests compute them in the request (the
     background refresh has its own test, with committed rows)."""
     settings.REFRESH_FIGURES_IN_BACKGROUND = False
+    # Nor an uploaded file's dry run and write (the thread has its own test).
+    settings.IMPORT_UPLOADS_IN_BACKGROUND = False
 
 
 @pytest.hookimpl(wrapper=True)

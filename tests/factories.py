@@ -1,10 +1,8 @@
 """factory_boy factories with the fewest fields a valid row needs."""
 
 import datetime
-import importlib
 
 import factory
-from django.db.models import Q
 from django.utils import timezone
 
 from petitions.models import (
@@ -135,14 +133,8 @@ def clerk_group_as_migrated():
     content types and permissions again (post_migrate) but not the group. (Django's
     serialized rollback cannot stand in: after another test's flush the content types
     come back under new ids, and reloading the saved ones collides with them.)"""
-    from django.contrib.auth.models import Group, Permission
+    from django.apps import apps
 
-    migration = importlib.import_module("petitions.migrations.0002_clerk_group")
-    granted = Q(pk__in=[])
-    for app_label, models in migration.CLERK_PERMISSIONS.items():
-        for model, actions in models.items():
-            codenames = [f"{action}_{model}" for action in actions]
-            granted |= Q(content_type__app_label=app_label, codename__in=codenames)
-    group, _ = Group.objects.get_or_create(name="Clerk")
-    group.permissions.set(Permission.objects.filter(granted))
-    return group
+    from petitions.clerks import clerk_group_make
+
+    return clerk_group_make(apps)

@@ -66,3 +66,10 @@ def test_a_404_for_a_path_that_looks_like_another_host_links_only_here(client, p
     assert "Français" in body
     assert 'href="//' not in body
     assert 'href="/\\' not in body
+
+
+def test_the_site_has_an_icon_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert 'rel="icon"' in client.get("/petitions/").text

@@ -15,7 +15,13 @@ from django.db import IntegrityError, connection, transaction
 from petitions.house.codecs import JsonFileError
 from petitions.house.records import RecordError
 from petitions.house.xml import XmlFileError
-from petitions.models import Kind, Petition, ProvinceSignatureCount, SignatureWindow
+from petitions.models import (
+    Kind,
+    Petition,
+    ProvinceSignatureCount,
+    SignatureWindow,
+    province_count_errors,
+)
 from petitions.services.lookups import Lookups, RecordInvalid, validation_errors
 from responses.models import GovernmentResponse
 
@@ -52,7 +58,7 @@ RESPONSE_VALUES = [
     "text_fr",
 ]
 # What the snapshot of a petition leaves out: bookkeeping, not facts.
-NOT_COMPARED = {"id", "created_at", "updated_at", "version", "search_vector"}
+NOT_COMPARED = {"id", "created_at", "updated_at", "search_vector"}
 
 
 @dataclass
@@ -287,17 +293,12 @@ def _validate(petition, window, counts, responses):
             )
         except ValidationError as error:
             errors += validation_errors(error, f"province_counts.{province}.")
-    if counts and petition.kind == Kind.PAPER:
-        errors.append(("province_counts", "A paper petition has no counts by province."))
-    counted = sum(counts.values())
-    if counts and petition.signature_count is not None and counted != petition.signature_count:
-        errors.append(
-            (
-                "province_counts",
-                f"The counts by province add up to {counted}, but the signature total "
-                f"is {petition.signature_count}.",
-            )
+    errors += [
+        ("province_counts", str(message))
+        for message in province_count_errors(
+            counts=counts, total=petition.signature_count, kind=petition.kind
         )
+    ]
     for response in responses:
         try:
             response.full_clean(exclude=["petition", "ministry"])
@@ -317,8 +318,6 @@ def _write(petition, *, created, window, counts, responses, keyword_ids, comment
             # "A response is not tabled before presentation" is checked by triggers; let
             # them see the petition and its responses together.
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        if not created:
-            petition.version += 1
         petition.save()
         if new_window is None and old_window is not None:
             old_window.delete()

@@ -4,6 +4,7 @@ None of them runs a query."""
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django import template
 from django.conf import settings
@@ -117,6 +118,30 @@ def days_until(moment):
     if moment is None:
         return None
     return max(0, (timezone.localdate(moment) - timezone.localdate()).days)
+
+
+HOUSE_PETITION_URLS = {
+    "en": "https://www.ourcommons.ca/petitions/en/Petition/Details?Petition={number}",
+    "fr": "https://www.noscommunes.ca/petitions/fr/Petition/Details?Petition={number}",
+}
+
+
+@register.simple_tag
+def house_petition_url(petition, language=None):
+    """The petition's page on the House's site, in `language` (the page's by default)."""
+    return HOUSE_PETITION_URLS[language or _language()].format(number=quote(petition.number))
+
+
+@register.filter
+def window_state(window):
+    """Where a signature window stands by the clock: `state` upcoming, open or closed,
+    and `days` left to sign (calendar days on Ottawa's clock; 0 on the closing day)."""
+    now = timezone.now()
+    if now < window.opens_at:
+        return {"state": "upcoming", "days": days_until(window.opens_at)}
+    if now < window.closes_at:
+        return {"state": "open", "days": days_until(window.closes_at)}
+    return {"state": "closed", "days": 0}
 
 
 @register.simple_tag(takes_context=True)

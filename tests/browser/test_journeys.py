@@ -146,36 +146,33 @@ def test_a_clerk_enters_a_petition_with_its_window_counts_and_response_and_sees_
     field(page, "Session").select_option(label="44 Parliament, session 1")
     choose(page, "id_topic", "Environment")
     field(page, "Original language").select_option(label="English")
-    field(page, "Petitioner name").fill("Aiyana Whitehorse")
-    field(page, "Petitioner city").fill("Whitehorse")
-    field(page, "Petitioner province").select_option(label="Yukon")
-    field(page, "Addressee kind").select_option(label="a Minister of the Crown")
+    field(page, "Petitioner's name").fill("Aiyana Whitehorse")
+    field(page, "Petitioner's city").fill("Whitehorse")
+    field(page, "Petitioner's province").select_option(label="Yukon")
+    field(page, "Addressed to").select_option(label="a Minister of the Crown")
     choose(page, "id_ministry", "Minister of Environment and Climate Change")
-    field(page, "Whereas en").fill(
+    field(page, "Whereas (English)").fill(
         "Wetlands store carbon and shelter migrating birds;\nHalf of them have been lost."
     )
-    field(page, "Prayer en").fill(
+    field(page, "Prayer (English)").fill(
         "We, the undersigned, residents of Canada, call upon the Minister of Environment "
         "and Climate Change to protect the remaining wetlands of the Yukon."
     )
     choose(page, "id_sponsor", "Lantsman")
-    field(page, "Signature count").fill("620")
+    field(page, "Signatures").fill("620")
     field(page, "Outcome").select_option(label="Certified")
     field(page, "Outcome on").fill("2023-12-03")
     choose(page, "id_presenter", "Lantsman")
     field(page, "Presentation number").fill("441-02999")
     field(page, "Presented on").fill("2024-03-04")
 
-    page.get_by_text("Add another Signature window", exact=True).click()
-    page.locator("#id_window-0-opens_at_0").fill("2023-10-02")
-    page.locator("#id_window-0-opens_at_1").fill("10:00")
-    page.locator("#id_window-0-closes_at_0").fill("2023-12-01")
-    page.locator("#id_window-0-closes_at_1").fill("10:00")
+    page.locator("#id_window_opens_at_0").fill("2023-10-02")
+    page.locator("#id_window_opens_at_1").fill("10:00")
+    page.locator("#id_window_closes_at_0").fill("2023-12-01")
+    page.locator("#id_window_closes_at_1").fill("10:00")
 
-    for index, (province, count) in enumerate([("Yukon", "400"), ("Ontario", "220")]):
-        page.get_by_text("Add another Province signature count", exact=True).click()
-        page.locator(f"#id_province_counts-{index}-province").select_option(label=province)
-        page.locator(f"#id_province_counts-{index}-signature_count").fill(count)
+    field(page, "Yukon").fill("400")
+    field(page, "Ontario").fill("220")
 
     page.get_by_text("Add another Government response", exact=True).click()
     page.locator("#id_responses-0-position").fill("1")

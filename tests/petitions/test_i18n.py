@@ -151,3 +151,39 @@ def test_every_entry_of_the_french_catalog_is_translated():
         and not re.search(r'^msgstr(\[0\])? ""\n"', entry, re.M)
     ]
     assert untranslated == []
+
+
+def test_counts_of_one_read_in_the_singular_in_both_languages(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import (
+        GovernmentResponseFactory,
+        MinistryFactory,
+        PetitionFactory,
+        SignatureWindowFactory,
+    )
+
+    ministry = MinistryFactory(title_en="Minister of Health", slug="minister-of-health")
+    petition = PetitionFactory(
+        ministry=ministry, signature_count=1, presented_on=datetime.date(2023, 3, 20)
+    )
+    GovernmentResponseFactory(petition=petition, ministry=ministry)
+    open_one = PetitionFactory()
+    SignatureWindowFactory(
+        petition=open_one,
+        opens_at=timezone.now() - datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=29),
+    )
+
+    def text(path):
+        return " ".join(re.sub(r"<[^>]+>", " ", client.get(path).text).split())
+
+    assert "1 petition addressed" in text("/ministries/minister-of-health/")
+    assert "1 response " in text("/ministries/minister-of-health/")
+    assert "1 ouverte à la signature" in text("/fr/")
+    assert "1 open for signature" in text("/")
+    stats = text("/stats/")
+    assert "1 presented in the House" in stats and "2 petitions" in stats
+    assert "1 présentée à la Chambre" in text("/fr/stats/")

@@ -222,3 +222,105 @@ def test_the_page_has_a_print_stylesheet_and_no_inline_style(client, sample_peti
     html = client.get("/petitions/e-4172/").text
     assert 'media="print"' in html
     assert " style=" not in html and "<style" not in html and "<script" not in html
+
+
+def _petition_with_window(opens_at, closes_at, **fields):
+    petition = PetitionFactory(**fields)
+    SignatureWindowFactory(petition=petition, opens_at=opens_at, closes_at=closes_at)
+    return petition
+
+
+def _end_of_day(days_ahead):
+    """The last moment of the day `days_ahead` from today, on Ottawa's clock."""
+    day = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
+
+
+@pytest.mark.parametrize(
+    ("days_ahead", "says"),
+    [(0, "Last day to sign."), (1, "1 day left to sign."), (2, "2 days left to sign.")],
+)
+def test_an_open_petition_says_when_it_closes_and_how_to_sign(client, days_ahead, says):
+    closes = _end_of_day(days_ahead)
+    petition = _petition_with_window(closes - datetime.timedelta(days=30), closes)
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
+    assert "Open for signature" in page
+    assert f"Closes for signature {closes:%B} {closes.day}, {closes.year}" in page
+    assert says in page
+    assert "Closed for signature" not in page
+    assert "Sign it on the House of Commons website" in page
+    assert "The number of signatures is not published." in page
+
+
+def test_a_petition_not_yet_open_says_when_it_opens(client):
+    opens = _end_of_day(3)
+    petition = _petition_with_window(opens, opens + datetime.timedelta(days=30))
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
+    assert "Opens for signature" in page
+    assert "Closes for signature" in page
+    assert "Open for signature " not in page and "Closed for signature" not in page
+    assert "Sign it on" not in page
+
+
+def test_a_closed_petition_speaks_of_its_window_in_the_past(client):
+    closes = timezone.now() - datetime.timedelta(minutes=1)
+    petition = _petition_with_window(
+        closes - datetime.timedelta(days=30), closes, signature_count=612
+    )
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
+    assert "Open for signature" in page and "Closed for signature" in page
+    assert "left to sign" not in page and "Sign it on" not in page
+    assert "612 validated signatures" in page and "as of" not in page
+
+
+def test_the_summary_comes_before_the_long_texts_in_the_page(client, sample_petitions):
+    html = client.get("/petitions/e-4172/").text
+    assert html.index('class="history"') < html.index('class="petition-text"')
+    assert html.index('class="sponsor"') < html.index('class="response"')
+
+
+def test_the_french_page_lets_the_sessional_paper_phrase_wrap(client):
+    # The phrase wraps at its spaces on a phone; the number's hyphens never break.
+    petition = PetitionFactory(presented_on=datetime.date(2023, 3, 20))
+    GovernmentResponseFactory(petition=petition, sessional_paper_number="8545-441-76-05")
+    html = client.get(f"/fr/petitions/{petition.number}/").text
+    assert "8545-441-76-05" in html
+    assert not re.search(r'class="nowrap">\([^)]*8545-441-76-05', html)
+
+
+def test_the_days_left_are_counted_in_french_too(client):
+    closes = _end_of_day(2)
+    petition = _petition_with_window(closes - datetime.timedelta(days=30), closes)
+    page = text_of(client.get(f"/fr/petitions/{petition.number}/").text)
+    assert "Il reste 2 jours pour signer." in page
+    assert "La signer sur le site de la Chambre des communes" in page
+
+
+def test_the_history_lists_a_response_within_45_days_before_its_deadline(client, sample_petitions):
+    page = text_of(client.get("/petitions/e-4172/").text)
+    assert page.index("Government response tabled May 3, 2023") < page.index("Response due")
+
+
+def test_a_late_response_comes_after_its_deadline(client):
+    petition = PetitionFactory(presented_on=datetime.date(2023, 3, 20))
+    GovernmentResponseFactory(petition=petition, tabled_on=datetime.date(2023, 6, 1))
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
+    assert page.index("Response due") < page.index("Government response tabled June 1, 2023")
+
+
+def test_a_decision_without_a_date_says_the_date_is_not_published(client):
+    petition = PetitionFactory(outcome="certified", outcome_on=None)
+    page = text_of(client.get(f"/petitions/{petition.number}/").text)
+    assert "Certified Date not published" in page
+
+
+def test_a_printed_petition_carries_a_citation_line(client, sample_petitions, settings):
+    settings.SITE_URL = "https://petitions.example.org"
+    page = text_of(client.get("/petitions/e-4172/").text)
+    today = timezone.localdate()
+    assert (
+        f"Petition e-4172, Petition Archive, https://petitions.example.org/petitions/e-4172/, "
+        f"printed {today:%b}. {today.day}, {today.year}."
+        in page
+        or f"printed {today:%B} {today.day}, {today.year}." in page
+    )

@@ -275,3 +275,15 @@ def test_a_petition_saved_after_a_search_is_found_by_the_same_words(client):
     PetitionFactory(number="e-2", prayer_en="Housing, housing, housing.")
     page = client.get(url, {"q": "housing"}).context["page"]
     assert [p.number for p in page] == ["e-2", "e-1"]
+
+
+def test_a_new_search_typed_on_a_sorted_results_page_is_in_best_match_order(
+    sample_petitions, client
+):
+    from tests.rendered_form import rendered_form
+
+    page = client.get("/petitions/", {"q": "police", "sort": "signatures"})
+    data = rendered_form(page, "search-form") | {"q": "safety"}
+    assert "sort" not in data
+    answer = client.get("/petitions/", data)
+    assert answer.context["filter"].sort_value == "relevance"

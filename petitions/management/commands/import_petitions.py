@@ -8,8 +8,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from petitions.house.codecs import read_csv, read_json
-from petitions.house.xml import read_xml
+from petitions.house.files import file_format, read_records
 from petitions.services import petition_import
 
 
@@ -36,26 +35,6 @@ class CountingReader(io.RawIOBase):
         count = self.raw.readinto(buffer)
         self.on_read(count or 0)
         return count
-
-
-def file_format(path, stream):
-    suffix = path.suffix.lower()
-    if suffix in (".xml", ".json", ".csv"):
-        return suffix[1:]
-    start = stream.read(64).lstrip()
-    stream.seek(0)
-    if start.startswith(b"<"):
-        return "xml"
-    if start[:1] in (b"[", b"{"):
-        return "json"
-    return "csv"
-
-
-def read_records(kind, raw, unknown):
-    if kind == "xml":
-        return read_xml(raw, unknown)
-    text = io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8-sig", newline="")
-    return read_json(text) if kind == "json" else read_csv(text)
 
 
 class Progress:
@@ -132,7 +111,7 @@ class Command(BaseCommand):
         progress = Progress(path.name, os.path.getsize(path), sys.stderr)
         unknown = {}
         with open(path, "rb", buffering=0) as raw_file:
-            kind = kind or file_format(path, raw_file)
+            kind = kind or file_format(path.name, raw_file)
             raw = CountingReader(raw_file, progress.read)
             try:
                 report = petition_import(

@@ -1,10 +1,11 @@
 """Fill an empty database with the reference data and the sample petitions, and make a
 local admin account, so `make run` shows a working site on a fresh machine."""
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import BaseCommand, call_command
 
+from petitions.clerks import clerk_group_make
 from petitions.models import ParliamentarySession, Petition
 
 DEMO_ACCOUNTS = [
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         if not Petition.objects.exists():
             call_command("loaddata", "sample_petitions", verbosity=0)
             self.stdout.write(f"Loaded {Petition.objects.count()} sample petitions.")
+        # A flush keeps no groups: the Clerk group comes back as its migration made it.
+        clerk_group = clerk_group_make(apps)
         User = get_user_model()
         for username, password, is_superuser in DEMO_ACCOUNTS:
             if User.objects.filter(username=username).exists():
@@ -31,5 +34,5 @@ class Command(BaseCommand):
                 username, password=password, is_staff=True, is_superuser=is_superuser
             )
             if not is_superuser:
-                user.groups.add(Group.objects.get(name="Clerk"))
+                user.groups.add(clerk_group)
             self.stdout.write(f"Made the demo account {username!r} (password {password!r}).")
