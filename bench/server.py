@@ -79,6 +79,9 @@ def free_port():
         return probe.getsockname()[1]
 
 
+RATE_LIMITED = ["API", "EXPORTS", "SEARCH", "STATS", "FEEDS", "SITEMAPS"]
+
+
 def production_environment(database_url, static_root, **extra):
     """The environment of the production web process, pointed at `database_url`. The
     per-address rate limits are off: every client of a load test is 127.0.0.1."""
@@ -89,8 +92,7 @@ def production_environment(database_url, static_root, **extra):
         "DJANGO_DEBUG": "false",
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_STATIC_ROOT": str(static_root),
-        "RATE_LIMIT_API": "0",
-        "RATE_LIMIT_EXPORTS": "0",
+        **{f"RATE_LIMIT_{bucket}": "0" for bucket in RATE_LIMITED},
     }
     env.update(extra)
     return env

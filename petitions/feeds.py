@@ -8,6 +8,7 @@ from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
 from petitions.filters import PetitionFilter
@@ -27,6 +28,12 @@ def _petition_filter(request):
             data, queryset=Petition.objects.for_listing(), request=request
         )
     return request._petition_filter
+
+
+def _summary(text):
+    """Atom's summary is typed HTML, which feed readers render: the plain text as
+    escaped paragraphs, so no markup in a petition or a response is ever live."""
+    return linebreaks(text, autoescape=True)
 
 
 def _midnight(day):
@@ -81,7 +88,7 @@ class PetitionFeed(FilteredFeed):
         return f"{petition.number} – {topic}" if topic else petition.number
 
     def item_description(self, petition):
-        return in_language(petition.prayer_en, petition.prayer_fr)
+        return _summary(in_language(petition.prayer_en, petition.prayer_fr))
 
     def item_pubdate(self, petition):
         window = getattr(petition, "window", None)
@@ -126,7 +133,7 @@ class ResponseFeed(FilteredFeed):
         return _("Response to %(number)s") % {"number": response.petition.number}
 
     def item_description(self, response):
-        return response.text
+        return _summary(response.text)
 
     def item_link(self, response):
         return f"{response.petition.get_absolute_url()}#response-{response.position}"

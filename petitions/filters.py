@@ -492,7 +492,7 @@ class PetitionFilter(django_filters.FilterSet):
         return queryset.filter(Q(number=value) | Q(presentation_number=value))
 
     def filter_status(self, queryset, name, value):
-        return queryset.in_status(*value)
+        return queryset.in_status(*dict.fromkeys(value))
 
     def filter_session(self, queryset, name, value):
         # The session's id as a value, so the planner can use the (session, activity_on)

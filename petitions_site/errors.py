@@ -5,6 +5,7 @@ import sys
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
 
@@ -30,10 +31,23 @@ def server_error(request):
     surfaced (a dropped connection can show up as many kinds), the database is checked
     before calling it a 500."""
     error = sys.exc_info()[1]
+    api = request.path.startswith("/api/")
     if isinstance(error, DATABASE_DOWN) or database_is_down():
-        response = HttpResponse(render_to_string("503.html", request=None), status=503)
+        if api:
+            response = JsonResponse(
+                {"detail": "The database cannot be reached. Try again in a minute."}, status=503
+            )
+        else:
+            # In the page's language even when the failure came before LocaleMiddleware
+            # (the rate limit counts in the database without Redis).
+            language = translation.get_language_from_path(request.path_info)
+            with translation.override(language or translation.get_language()):
+                page = render_to_string("503.html", request=None)
+            response = HttpResponse(page, status=503)
         response["Retry-After"] = "30"
         return response
+    if api:
+        return JsonResponse({"detail": "Server error."}, status=500)
     return django_server_error(request)
 
 

@@ -28,7 +28,10 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-development-key-set-DJANGO_SECRET_KEY")
+# Good for development only: the production entry point (wsgi.py) refuses to start with
+# it unless DEBUG is on.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-set-DJANGO_SECRET_KEY"
+SECRET_KEY = env("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
@@ -55,11 +58,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "petitions",
     "responses",
+    "limits",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "petitions_site.guard.request_guard",
+    "petitions_site.watchdog.database_watchdog",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "petitions_site.ratelimit.rate_limit",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,9 +131,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("LOGIN_LOCKOUT_HOURS", "1"))
-# Locked per account, and per address whatever the account.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked for an account and an address together: failing from one address locks no one
+# out of another, and a login clears only its own account's failures from its address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Past this many failures an hour, an account (from any address) or an address (for any
+# account) waits before each further try, twice as long each time (petitions_site/logins.py).
+LOGIN_THROTTLE_ACCOUNT = int(env("LOGIN_THROTTLE_ACCOUNT", "5"))
+LOGIN_THROTTLE_ADDRESS = int(env("LOGIN_THROTTLE_ADDRESS", "20"))
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "petitions_site.ratelimit.client_address"
 
@@ -189,11 +200,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Requests per minute per client address (0: no limit).
+# Requests per minute per client address (0: no limit), counted in Redis when REDIS_URL
+# is set, else in the database: shared by every web process (petitions_site/ratelimit.py).
 RATE_LIMITS = {
     "api": int(env("RATE_LIMIT_API", "240")),
     "exports": int(env("RATE_LIMIT_EXPORTS", "20")),
+    "search": int(env("RATE_LIMIT_SEARCH", "60")),
+    "stats": int(env("RATE_LIMIT_STATS", "30")),
+    "feeds": int(env("RATE_LIMIT_FEEDS", "30")),
+    "sitemaps": int(env("RATE_LIMIT_SITEMAPS", "10")),
 }
+# How many proxies in front of the site append to X-Forwarded-For: the client is the
+# address the outermost of them saw. 0 (no proxy): X-Forwarded-For is ignored.
+TRUSTED_PROXIES = int(env("DJANGO_TRUSTED_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,19 @@
+"""The production entry point (gunicorn loads `application`)."""
+
 import os
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "petitions_site.settings")
 
 application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402  (configured by the line above)
+
+# The default key is published with the code: anyone could sign sessions with it.
+if not settings.DEBUG and settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set: set it to a long random string, or set "
+        "DJANGO_DEBUG=true for a development server."
+    )

@@ -5,11 +5,13 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from petitions_site.wsgi import application
+# Django's WSGI application, not wsgi.py's: that one refuses the tests' development key.
+application = get_wsgi_application()
 
 
 @pytest.fixture

@@ -48,3 +48,16 @@ def test_a_dump_restores_into_an_empty_database_with_nothing_missing(tmp_path):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
+
+
+@pytest.mark.django_db
+def test_a_dump_is_readable_by_its_owner_only(tmp_path):
+    dump = tmp_path / "archive.dump"
+    dump.write_bytes(b"an older dump")
+    dump.chmod(0o644)
+    call_command("backup_database", str(dump))
+    assert dump.stat().st_mode & 0o777 == 0o600
+    assert dump.read_bytes().startswith(b"PGDMP")
+    fresh = tmp_path / "fresh.dump"
+    call_command("backup_database", str(fresh))
+    assert fresh.stat().st_mode & 0o777 == 0o600

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from petitions_site import database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,3 +48,15 @@ def test_the_embedded_server_keeps_its_data_and_stops_when_the_process_exits(own
     result = run_python(read, data_dir)
     assert result.stdout.strip() == "pétition", result.stderr
     assert not (data_dir / "postmaster.pid").exists()
+
+
+@pytest.mark.django_db
+def test_connections_are_released_by_the_server_once_idle(settings):
+    """So that a smart shutdown of PostgreSQL does not wait for idle web processes."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW idle_session_timeout")
+        assert cursor.fetchone()[0] == "2min"
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "15s"

@@ -98,3 +98,14 @@ def test_feeds_escape_hostile_text_and_parse(client, hostile_petition, feed):
     root = ET.fromstring(response.content)
     text = "".join(root.itertext())
     assert SCRIPT in text or EMOJI in text or LONG_WORD in text
+
+
+@pytest.mark.parametrize("feed", ["/feeds/petitions/", "/feeds/responses/"])
+def test_feed_summaries_carry_no_live_markup(client, hostile_petition, feed):
+    # An Atom summary of type "html" is markup to the reader: the text must be escaped in it.
+    root = ET.fromstring(client.get(feed).content)
+    summary = root.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
+    assert summary.get("type") == "html"
+    assert "<script" not in summary.text
+    assert "<img" not in summary.text
+    assert html.escape(SCRIPT, quote=False) in summary.text.replace("&quot;", '"')

@@ -167,7 +167,10 @@ def alternate_urls(context):
     request = context.get("request")
     if request is None:
         return []
-    path, site, current = request.get_full_path(), settings.SITE_URL.rstrip("/"), _language()
+    # "//evil.example/x/" (or "/\\evil.example/x/") is a path to us and another site to a
+    # browser: one slash keeps every link translated from it on this site.
+    path = "/" + request.get_full_path().lstrip("/\\")
+    site, current = settings.SITE_URL.rstrip("/"), _language()
     alternates = []
     for code, name in settings.LANGUAGES:
         url = translate_url(path, code)

@@ -1,5 +1,6 @@
 """Dump the whole database with pg_dump (custom format), whichever PostgreSQL it is."""
 
+import os
 import subprocess
 
 from django.core.management import BaseCommand, CommandError
@@ -22,12 +23,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         pg_dump = postgres_tool("pg_dump", server_major())
-        result = subprocess.run(
-            [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--file={file}"],
-            env=libpq_environment(connection.settings_dict),
-            capture_output=True,
-            text=True,
-        )
+        # The dump holds password hashes, sessions and authenticator keys: readable by its
+        # owner only, from its first byte, even over an older file that was not.
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with open(descriptor, "wb") as output:
+            result = subprocess.run(
+                [pg_dump, "--format=custom", "--no-owner", "--no-privileges"],
+                env=libpq_environment(connection.settings_dict),
+                stdout=output,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         if result.returncode:
             raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
         self.stdout.write(f"Wrote {file}.")
