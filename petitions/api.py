@@ -448,7 +448,7 @@ class FilteredSchema(AutoSchema):
 
 
 STATS_FIGURES = {
-    "computed_at": "When the figures were computed: they are kept for up to 10 minutes.",
+    "computed_at": "When the figures were computed: they are recomputed after each change.",
     "totals": "petition_count, signature_total, presented_count, responded_count; "
     "on_time_count, overdue_count and not_yet_due_count for the 45-day deadline; "
     "on_time_share (on time among those whose deadline has passed).",

@@ -150,9 +150,6 @@ MAX_SEARCH_TERMS = 16
 # matches, the others following them by date (see PetitionQuerySet.search).
 RANK_CANDIDATES = 200
 FEW_MATCHES = 2000
-# What a search learns from its words alone is kept this long at most (or until the data
-# changes), like a filter's count.
-SEARCH_WORDS_SECONDS = 600
 # pg_trgm word similarity at which a Member's name or riding matches the search text,
 # so that "Lantsmann" finds Melissa Lantsman.
 MEMBER_MATCH_SIMILARITY = 0.6
@@ -224,7 +221,7 @@ def kept_for_words(name, text, compute):
     from petitions.cache import kept
 
     digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-    return kept(f"search-{name}:{digest}", compute, SEARCH_WORDS_SECONDS)
+    return kept(f"search-{name}:{digest}", compute)
 
 
 @contextlib.contextmanager
@@ -494,15 +491,13 @@ EMPTY_RESPONSE_TIMES = {
     "median_response_days": None,
     "within_deadline_share": None,
 }
-# Response times are computed once per change of the data, or this often.
-RESPONSE_TIMES_SECONDS = 600
 
 
 def kept_figures():
     # Imported here: the page cache is a face's concern, reached only when fetching.
     from petitions.cache import kept_or_last
 
-    return kept_or_last("ministry-response-times", ministry_response_times, RESPONSE_TIMES_SECONDS)
+    return kept_or_last("ministry-response-times", ministry_response_times)
 
 
 def ministry_response_times():

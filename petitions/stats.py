@@ -29,9 +29,6 @@ from petitions.models import (
 from responses.models import GovernmentResponse
 
 MOST_SIGNED = 10
-# Figures read the whole archive (seconds at a million petitions): each filter's are
-# kept until the data changes or this long, and say when they were computed.
-CACHE_SECONDS = 600
 # Bounds of the response-time histogram, in days; the deadline is one of them.
 RESPONSE_DAY_BUCKETS = [(0, 15), (16, 30), (31, RESPONSE_DAYS), (RESPONSE_DAYS + 1, 60), (61, 90)]
 RESPONSE_DAY_BUCKETS += [(91, 180), (181, None)]
@@ -58,7 +55,7 @@ def cached_figures(petition_filter):
     )
     digest = hashlib.sha256(repr(query).encode()).hexdigest()
     key = f"stats:{get_language()}:{digest}"
-    return kept_or_last(key, lambda: figures(petition_filter.qs), CACHE_SECONDS)
+    return kept_or_last(key, lambda: figures(petition_filter.qs))
 
 
 def figures(petitions, today=None):
