@@ -14,7 +14,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
-from django.db import OperationalError, connection, models, transaction
+from django.db import OperationalError, models
 from django.db.models import Q, Value
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -39,6 +39,7 @@ from petitions.models import (
     Topic,
     normalize_petition_number,
     planned_once,
+    time_limit,
 )
 
 # Not filters but how the results are shown; left out of the active filters.
@@ -224,17 +225,8 @@ def estimated_rows(rows):
 def count_within(rows, milliseconds):
     """rows.count(), or None when counting takes longer than `milliseconds`."""
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('statement_timeout'), "
-                "set_config('statement_timeout', %s, true)",
-                [str(int(milliseconds))],
-            )
-            timeout = cursor.fetchone()[0]
-            count = rows.count()
-            # Back to the enclosing block's limit for the rest of its transaction.
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
-            return count
+        with time_limit(milliseconds):
+            return rows.count()
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):
             return None

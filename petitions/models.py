@@ -21,7 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import (
     Avg,
@@ -40,12 +40,16 @@ from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # The House must table a response within 45 calendar days of presentation
-# (Standing Order 36(8)).
+# (Standing Order 36(8)): a response on day 45 is on time, one on day 46 late. Queries
+# read the rule as "tabled on or before presented_on + RESPONSE_TIME" and "overdue when
+# presented before today - RESPONSE_TIME".
 RESPONSE_DAYS = 45
+RESPONSE_TIME = datetime.timedelta(days=RESPONSE_DAYS)
 # Signing periods became 30, 60, 90 or 120 days on this date; before it, always 120.
 FLEXIBLE_WINDOWS_SINCE = datetime.date(2019, 1, 28)
 WINDOW_DAYS = (30, 60, 90, 120)
@@ -129,6 +133,29 @@ def province_count_errors(*, counts, total, kind):
         _("The counts by province add up to %(counted)s, but the signature total is %(total)s.")
         % {"counted": counted, "total": total}
     ]
+
+
+def response_due_on(presented_on):
+    """The last day a response is on time; None before presentation, or for a day no
+    House record can carry (year 9999 has no day 45 after it)."""
+    if presented_on is None or not EARLIEST_DAY <= presented_on <= LATEST_DAY:
+        return None
+    return presented_on + RESPONSE_TIME
+
+
+def response_deadline(presented_on, first_response_on, today):
+    """How the deadline fared: (state, days), or None before presentation. `state` is
+    "met" or "late" once answered, "overdue" or "pending" until then; `days` are the
+    days late, or left."""
+    due_on = response_due_on(presented_on)
+    if due_on is None:
+        return None
+    if first_response_on is not None:
+        late = (first_response_on - due_on).days
+        return ("late", late) if late > 0 else ("met", 0)
+    if today > due_on:
+        return "overdue", (today - due_on).days
+    return "pending", (due_on - today).days
 
 
 def in_language(english, french):
@@ -225,6 +252,25 @@ def kept_for_words(name, text, compute):
 
 
 @contextlib.contextmanager
+def time_limit(milliseconds):
+    """Queries in the block are cancelled (psycopg's QueryCanceled, as an
+    OperationalError's cause) after `milliseconds`, instead of running to the site-wide
+    statement timeout. The block is a transaction, or a savepoint of the enclosing one,
+    whose own limit applies again after it."""
+    nested = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('statement_timeout'), "
+            "set_config('statement_timeout', %s, true)",
+            [str(int(milliseconds))],
+        )
+        enclosing = cursor.fetchone()[0]
+        yield
+        if nested:
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [enclosing])
+
+
+@contextlib.contextmanager
 def planned_once():
     """Queries in the block are prepared on the server, their values bound there, so
     that PostgreSQL parses and plans each of them once per connection and then runs the
@@ -283,20 +329,29 @@ class Median(models.Aggregate):
     output_field = models.FloatField()
 
 
-class Province(models.TextChoices):
-    AB = "AB", _("Alberta")
-    BC = "BC", _("British Columbia")
-    MB = "MB", _("Manitoba")
-    NB = "NB", _("New Brunswick")
-    NL = "NL", _("Newfoundland and Labrador")
-    NT = "NT", _("Northwest Territories")
-    NS = "NS", _("Nova Scotia")
-    NU = "NU", _("Nunavut")
-    ON = "ON", _("Ontario")
-    PE = "PE", _("Prince Edward Island")
-    QC = "QC", _("Quebec")
-    SK = "SK", _("Saskatchewan")
-    YT = "YT", _("Yukon")
+PROVINCES = [
+    # code, English, French: the order the House lists them in.
+    ("AB", "Alberta", "Alberta"),
+    ("BC", "British Columbia", "Colombie-Britannique"),
+    ("MB", "Manitoba", "Manitoba"),
+    ("NB", "New Brunswick", "Nouveau-Brunswick"),
+    ("NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
+    ("NT", "Northwest Territories", "Territoires du Nord-Ouest"),
+    ("NS", "Nova Scotia", "Nouvelle-Écosse"),
+    ("NU", "Nunavut", "Nunavut"),
+    ("ON", "Ontario", "Ontario"),
+    ("PE", "Prince Edward Island", "Île-du-Prince-Édouard"),
+    ("QC", "Quebec", "Québec"),
+    ("SK", "Saskatchewan", "Saskatchewan"),
+    ("YT", "Yukon", "Yukon"),
+]
+Province = models.TextChoices(
+    "Province",
+    [
+        (code, (code, lazy(in_language, str)(english, french)))
+        for code, english, french in PROVINCES
+    ],
+)
 
 
 class ParliamentarySession(models.Model):
@@ -613,15 +668,6 @@ class Status(models.TextChoices):
     RESPONDED = "responded", _("Government response tabled")
 
 
-# The House's own status ids, where it publishes one.
-HOUSE_STATUS_IDS = {
-    Status.OPEN: 207,
-    Status.CERTIFIED: 220,
-    Status.NOT_CERTIFIED: 229,
-    Status.CLOSED_ON_DISSOLUTION: 289,
-}
-
-
 def status_conditions(at=None):
     """The one definition of status: the first condition a petition meets, in order.
 
@@ -854,11 +900,9 @@ class PetitionQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         in_time = _responses().filter(
             petition=OuterRef("pk"),
-            tabled_on__lte=OuterRef("presented_on") + datetime.timedelta(days=RESPONSE_DAYS),
+            tabled_on__lte=OuterRef("presented_on") + RESPONSE_TIME,
         )
-        return self.filter(presented_on__lt=today - datetime.timedelta(days=RESPONSE_DAYS)).exclude(
-            Exists(in_time)
-        )
+        return self.filter(presented_on__lt=today - RESPONSE_TIME).exclude(Exists(in_time))
 
     def response_in_time(self, today=None):
         """Presented petitions answered within 45 days, or not yet due."""
@@ -1289,10 +1333,7 @@ class Petition(models.Model):
 
     @property
     def response_due_on(self):
-        """Standing Order 36(8): a response within 45 calendar days of presentation."""
-        if self.presented_on is None or not EARLIEST_DAY <= self.presented_on <= LATEST_DAY:
-            return None
-        return self.presented_on + datetime.timedelta(days=RESPONSE_DAYS)
+        return response_due_on(self.presented_on)
 
     @property
     def whereas(self):

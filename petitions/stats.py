@@ -19,6 +19,7 @@ from petitions.cache import cached_page, kept_or_last
 from petitions.filters import PRESENTATION_PARAMETERS, PetitionFilter
 from petitions.models import (
     RESPONSE_DAYS,
+    RESPONSE_TIME,
     DaysBetween,
     Kind,
     Median,
@@ -104,7 +105,7 @@ def totals(petitions, today=None):
     result["overdue_count"] = petitions.response_overdue(today).count()
     # Presented, not overdue and not answered: presented within the last 45 days (an
     # older one would be overdue) with no response.
-    recent = today - datetime.timedelta(days=RESPONSE_DAYS)
+    recent = today - RESPONSE_TIME
     result["not_yet_due_count"] = petitions.filter(presented_on__gte=recent).unresponded().count()
     result["on_time_count"] = (
         result["presented_count"] - result["overdue_count"] - result["not_yet_due_count"]

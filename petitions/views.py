@@ -1,15 +1,14 @@
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 from django.core.paginator import Paginator
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
 from petitions.filters import COUNT_LIMIT, PetitionFilter
-from petitions.models import Member, Ministry, Petition, search_has_terms
+from petitions.models import Member, Ministry, Petition, search_has_terms, time_limit
 
 HOME_LIST_LENGTH = 8
 # A list page whose queries take longer is refused with a message (a search or a
@@ -93,15 +92,6 @@ def petition_list(request):
     )
     status = 200 if page is not None else 400
     return render(request, "petitions/petition_list.html", context, status=status)
-
-
-@contextmanager
-def time_limit(milliseconds):
-    """Queries in the block are cancelled after `milliseconds` (in a transaction of
-    their own), instead of holding a worker until the site-wide statement timeout."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
-        yield
 
 
 @cached_page

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from petitions.house.dates import HOUSE_TIME_ZONE
 from petitions_site.database import database_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -161,7 +162,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # The House publishes its times on Ottawa's clock.
-TIME_ZONE = "America/Toronto"
+TIME_ZONE = HOUSE_TIME_ZONE
 USE_TZ = True
 
 STATIC_URL = "static/"
