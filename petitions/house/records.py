@@ -203,15 +203,6 @@ TEXT_FIELDS = [
     "source_url",
     "source_note",
 ]
-RESPONSE_FIELDS = [
-    "position",
-    "ministry",
-    "signed_by",
-    "tabled_on",
-    "sessional_paper_number",
-    "text_en",
-    "text_fr",
-]
 
 
 def _names(thing, en, fr):
