@@ -38,7 +38,9 @@ from petitions.models import (
     Ministry,
     ParliamentarySession,
     Petition,
+    with_response_times,
 )
+from petitions.stats import kept_ministry_figures
 
 MAX_API_PAGE_SIZE = 500
 # As deep as the list page counts.
@@ -424,10 +426,16 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
 class MinistryViewSet(viewsets.ReadOnlyModelViewSet):
     """Ministries, the petitions addressed to them and their response times."""
 
-    queryset = Ministry.objects.with_response_times()
+    queryset = Ministry.objects.all()
     serializer_class = MinistrySerializer
     pagination_class = Pagination
     lookup_field = "slug"
+
+    def paginate_queryset(self, queryset):
+        return with_response_times(super().paginate_queryset(queryset), kept_ministry_figures())
+
+    def get_object(self):
+        return with_response_times([super().get_object()], kept_ministry_figures())[0]
 
 
 @conditional_get

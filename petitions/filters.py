@@ -117,6 +117,14 @@ def session_label(session):
     return f"{parliament} Parliament, {number} Session"
 
 
+def kept_for_words(name, text, compute):
+    """compute(), kept for the search words `text` until the data changes: what a search
+    learns from its words alone serves the same words' other filters, sorts and pages,
+    as their count does (see PetitionQuerySet.search)."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return kept(f"search-{name}:{digest}", compute)
+
+
 def session_choices():
     """The sessions as (code, label), kept per language until the data changes: the
     form checks a chosen session against them (two queries a request when read)."""
@@ -414,7 +422,8 @@ class PetitionFilter(django_filters.FilterSet):
         text = self.form.cleaned_data.get("q")
         sort = self.sort_value
         if text:
-            queryset = queryset.search(text, ranked=sort == Sort.RELEVANCE)
+            ranked = sort == Sort.RELEVANCE
+            queryset = queryset.search(text, ranked=ranked, keep=kept_for_words)
             if sort == Sort.RELEVANCE:
                 return queryset
         return queryset.sorted_by(sort)

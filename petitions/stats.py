@@ -26,6 +26,7 @@ from petitions.models import (
     Petition,
     Status,
     in_language,
+    ministry_response_times,
 )
 from responses.models import GovernmentResponse
 
@@ -42,6 +43,11 @@ class Percentile(models.Aggregate):
 
     def __init__(self, expression, fraction, **extra):
         super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def kept_ministry_figures():
+    """ministry_response_times(), kept like the figures of the whole archive."""
+    return kept_or_last("ministry-response-times", ministry_response_times)
 
 
 def cached_figures(petition_filter):

@@ -8,7 +8,15 @@ from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
 from petitions.filters import COUNT_LIMIT, PetitionFilter
-from petitions.models import Member, Ministry, Petition, search_has_terms, time_limit
+from petitions.models import (
+    Member,
+    Ministry,
+    Petition,
+    search_has_terms,
+    time_limit,
+    with_response_times,
+)
+from petitions.stats import kept_ministry_figures
 
 HOME_LIST_LENGTH = 8
 # A list page whose queries take longer is refused with a message (a search or a
@@ -130,13 +138,14 @@ def member_detail(request, slug):
 
 @cached_page
 def ministry_list(request):
-    ministries = Ministry.objects.with_response_times()
+    ministries = with_response_times(Ministry.objects.all(), kept_ministry_figures())
     return render(request, "petitions/ministry_list.html", {"ministries": ministries})
 
 
 @cached_page
 def ministry_detail(request, slug):
-    ministry = get_object_or_404(Ministry.objects.with_response_times(), slug=slug)
+    ministry = get_object_or_404(Ministry, slug=slug)
+    with_response_times([ministry], kept_ministry_figures())
     petitions = Petition.objects.for_listing()
     addressed = petitions.with_first_response_on().addressed_to(ministry)
     context = {

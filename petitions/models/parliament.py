@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models.choices import Province, in_language
-from petitions.models.querysets import MemberQuerySet, MinistryQuerySet
+from petitions.models.querysets import MemberQuerySet
 
 
 class ParliamentarySession(models.Model):
@@ -126,8 +126,6 @@ class Ministry(models.Model):
     class Meta:
         ordering = ["title_en"]
         verbose_name_plural = "ministries"
-
-    objects = MinistryQuerySet.as_manager()
 
     def __str__(self):
         return self.title_en

@@ -16,7 +16,7 @@ from petitions.models.search import (
     MAX_MEMBER_MATCHES,
     MEMBER_MATCH_SIMILARITY,
     RANK_CANDIDATES,
-    kept_for_words,
+    computed,
     normalize_petition_number,
     search_query,
 )
@@ -75,40 +75,6 @@ def _count(queryset):
     )
 
 
-class MinistryQuerySet(models.QuerySet):
-    # Whether the ministries fetched get their response times (see with_response_times).
-    _response_times = False
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._response_times = self._response_times
-        return clone
-
-    def with_response_times(self):
-        """Ministries with the petitions addressed to them, the responses they gave, and
-        how long responses took: the median days from presentation to tabling and the
-        share tabled within 45 days (None without a dated response).
-
-        The figures of every ministry come from grouped queries over the whole archive
-        (see ministry_response_times), kept until the data changes, and are set on each
-        ministry as it is fetched: a subquery per ministry read each response and its
-        petition once per ministry, seconds at a million petitions."""
-        clone = self._chain()
-        clone._response_times = True
-        return clone
-
-    def _fetch_all(self):
-        fetched = self._result_cache is not None
-        super()._fetch_all()
-        if fetched or not self._response_times:
-            return
-        figures = kept_figures()
-        for ministry in self._result_cache:
-            if isinstance(ministry, self.model):
-                for name, value in figures.get(ministry.pk, EMPTY_RESPONSE_TIMES).items():
-                    setattr(ministry, name, value)
-
-
 EMPTY_RESPONSE_TIMES = {
     "addressed_count": 0,
     "response_count": 0,
@@ -117,11 +83,18 @@ EMPTY_RESPONSE_TIMES = {
 }
 
 
-def kept_figures():
-    # Imported here: the page cache is a face's concern, reached only when fetching.
-    from petitions.cache import kept_or_last
-
-    return kept_or_last("ministry-response-times", ministry_response_times)
+def with_response_times(ministries, figures):
+    """The ministries as a list, each with the petitions addressed to it, the responses
+    it gave, and how long responses took: the median days from presentation to tabling
+    and the share tabled within 45 days (None without a dated response). `figures` are
+    ministry_response_times(), computed once for every ministry: a subquery per
+    ministry read each response and its petition once per ministry, seconds at a
+    million petitions."""
+    ministries = list(ministries)
+    for ministry in ministries:
+        for name, value in figures.get(ministry.pk, EMPTY_RESPONSE_TIMES).items():
+            setattr(ministry, name, value)
+    return ministries
 
 
 def ministry_response_times():
@@ -250,18 +223,22 @@ class PetitionQuerySet(models.QuerySet):
             petition = self.filter(former_numbers__number=number).first()
         return petition
 
-    def search(self, text, *, ranked=False):
+    def search(self, text, *, ranked=False, keep=computed):
         """Petitions whose text matches `text` (websearch syntax, English and French
         stemming, accents ignored) or whose sponsor or presenter is the Member named.
 
         `ranked` orders by relevance. Ranking reads each match's vector, so only the
         candidates are ranked: the RANK_CANDIDATES newest matches, found by index. The
         Member's own petitions lead, then the text rank; the other matches follow,
-        newest first (see first_in_order, which pages through the candidates alone)."""
+        newest first (see first_in_order, which pages through the candidates alone).
+
+        What a search learns from its words alone (the Members named, the first look
+        through the text index) goes through keep(name, text, compute), which may keep
+        it for the same words' other filters, sorts and pages."""
         from petitions.models.parliament import Member
 
         query = search_query(text)
-        member_ids = kept_for_words(
+        member_ids = keep(
             "members",
             text,
             lambda: list(
@@ -293,7 +270,7 @@ class PetitionQuerySet(models.QuerySet):
             keys = list(keys[: FEW_MATCHES + 1])
             return keys if len(keys) <= FEW_MATCHES else None
 
-        candidates = kept_for_words("first-look", text, first_look)
+        candidates = keep("first-look", text, first_look)
         if candidates is None:
             newest = matches.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
             candidates = list(newest[:RANK_CANDIDATES])

@@ -1,6 +1,5 @@
 """Full-text search: reading the search words, and petition numbers as typed."""
 
-import hashlib
 import re
 
 from django.contrib.postgres.search import SearchQuery
@@ -80,12 +79,6 @@ def search_has_terms(text):
     return search_query(text) is not None
 
 
-def kept_for_words(name, text, compute):
-    """compute(), kept for the search words `text` until the data changes: what a search
-    learns from its words alone (the Members named, the first look through the text
-    index) serves the same words' other filters, sorts and pages, as their count does."""
-    # Imported here: the cache is a face's concern, reached only when searching.
-    from petitions.cache import kept
-
-    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-    return kept(f"search-{name}:{digest}", compute)
+def computed(name, text, compute):
+    """The `keep` of a search that keeps nothing: compute() each time."""
+    return compute()
