@@ -2,13 +2,14 @@
 reader never sees data older than a committed save by more than a stated bound.
 
 The data version is a number in the database (the one row of `petitions_data_version`),
-moved on after every commit that changed a record of the two apps: post_save,
-post_delete and m2m_changed hand `data_changed` to `transaction.on_commit`, and the
-commands that write without signals (seed_demo's COPY, restore_database) call it when
-they are done. Every process reads the same number, whatever the cache backend, so a
-clerk's save shows on every web process at once, with Redis or the local-memory cache.
+moved on after every commit that changed a record of the two apps (but those no page
+shows, UNWATCHED_MODELS): post_save, post_delete and m2m_changed hand `data_changed` to
+`transaction.on_commit`, and the commands that write without signals (seed_demo's COPY,
+restore_database) call it when they are done. Every process reads the same number,
+whatever the cache backend, so a clerk's save shows on every web process at once, with
+Redis or the local-memory cache.
 
-A request reads the version once (DataVersionMiddleware), before it reads any data, and
+A request reads the version once (data_version_middleware), before it reads any data, and
 from the database it reads its data from (`router.db_for_read`, so that a lagging
 replica answers with the version of the rows it holds). A value is therefore never kept
 under a version newer than its data: a request served between a commit and the move of
@@ -58,6 +59,9 @@ from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import get_language
 
 WATCHED_APPS = {"petitions", "responses"}
+# Records of the two apps that no public page shows: a kept export line (emptied by the
+# database itself), a file a clerk uploaded and has not written yet.
+UNWATCHED_MODELS = {"petitions.ExportLine", "petitions.PendingUpload"}
 # How long values are kept when whole pages are not (PAGE_CACHE_SECONDS=0).
 KEPT_SECONDS_WITHOUT_PAGES = 60
 # A refresh still running after this long (its thread died with its process) is tried again.
@@ -120,7 +124,9 @@ def data_changed(sender=None, *, using=DEFAULT_DB_ALIAS, **kwargs):
     """Moves the data version on once the current transaction commits (at once outside
     one). Receiver of post_save, post_delete and m2m_changed for the two apps' models;
     commands that write without signals call it with no sender."""
-    if sender is not None and sender._meta.app_label not in WATCHED_APPS:
+    if sender is not None and (
+        sender._meta.app_label not in WATCHED_APPS or sender._meta.label in UNWATCHED_MODELS
+    ):
         return
     mover = _mover(using)
     # Once per transaction: an import saves thousands of rows in one. Read, not changed:

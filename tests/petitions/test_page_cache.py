@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from petitions import cache as page_cache
 from petitions.cache import kept, kept_or_last
-from petitions.models import Petition, Topic
+from petitions.models import PendingUpload, Petition, Topic
 from tests.factories import GovernmentResponseFactory, PetitionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -320,3 +320,11 @@ def test_a_crafted_host_does_not_reach_the_links_others_read(client, settings, p
 
 def test_a_host_not_allowed_is_refused(client):
     assert client.get("/petitions/", HTTP_HOST="evil.example.com").status_code == 400
+
+
+def test_records_no_page_shows_leave_the_kept_pages_alone():
+    before = page_cache.read_version()
+    PendingUpload.objects.create(name="petitions.xml", content=b"<ArrayOfPetition/>")
+    assert page_cache.read_version() == before
+    PetitionFactory()
+    assert page_cache.read_version() > before
