@@ -52,11 +52,12 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connections, router, transaction
 from django.http import HttpResponseNotModified
 from django.utils import translation
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import get_language
+from psycopg.errors import UndefinedTable
 
 WATCHED_APPS = {"petitions", "responses"}
 # Records of the two apps that no public page shows: a kept export line (emptied by the
@@ -111,8 +112,14 @@ def data_version_middleware(get_response):
 
 
 def _move_version(using):
-    with connections[using].cursor() as cursor:
-        cursor.execute(MOVE_VERSION)
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.execute(MOVE_VERSION)
+    except ProgrammingError as error:
+        # A data migration older than the version's own table (a new database being
+        # built): nothing can be kept for it yet.
+        if not isinstance(error.__cause__, UndefinedTable):
+            raise
 
 
 @functools.cache

@@ -318,6 +318,7 @@ def test_a_decision_without_a_date_says_the_date_is_not_published(client):
 
 def test_a_printed_petition_carries_a_citation_line(client, sample_petitions, settings):
     settings.SITE_URL = "https://petitions.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "petitions.example.org"]
     page = text_of(client.get("/petitions/e-4172/").text)
     today = timezone.localdate()
     assert (
