@@ -10,6 +10,8 @@ MANAGE := $(BIN)/python manage.py
 SCREENSHOTS_NOTE = if [ -d tests/screenshots ]; then echo "Screenshots: $(CURDIR)/tests/screenshots/"; fi
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every absolute link names it (feeds, sitemaps, the API): the address `make run` serves.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install browser-deps run test test-browser lint format check messages bench bench-large clean
 
@@ -41,7 +43,7 @@ run: install
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) load_demo
 	@echo "Serving http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/ as 'admin' / 'admin')"
-	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=true SITE_URL=$(SITE_URL) $(MANAGE) runserver $(HOST):$(PORT)
 
 # The browser tests leave their screenshots in tests/screenshots/; its path closes the run.
 # Tests that time the site under load run alone afterwards, so the rest of the suite

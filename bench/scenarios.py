@@ -5,7 +5,8 @@ size. `facts()` picks them; `scenarios(facts)` gives (name, path, target p95 in 
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Window
+from django.db.models.functions import RowNumber
 
 from petitions.models import Member, Ministry, Petition, ProvinceSignatureCount, Status
 
@@ -26,6 +27,7 @@ FRENCH_WORD = "forêts"
 ONE_LETTER = "a"
 DEEP_PAGE = 1000
 EXPORT_ROWS = 100_000
+CRAWLED_PETITIONS = 1000
 
 
 def facts():
@@ -79,9 +81,19 @@ def facts():
         "min_signatures": max(0, detail.signature_count - 1000),
         "max_signatures": detail.signature_count + 1000,
     }
+    petitions = Petition.objects.count()
+    # A crawler's pattern: petitions spread over the whole table, every one asked for
+    # once in turn, so that a kept page is seldom asked for again.
+    step = max(1, petitions // CRAWLED_PETITIONS)
+    crawled = list(
+        Petition.objects.annotate(row=Window(RowNumber(), order_by="pk"))
+        .filter(row__in=range(1, petitions + 1, step))
+        .values_list("number", flat=True)[:CRAWLED_PETITIONS]
+    )
     return {
-        "petitions": Petition.objects.count(),
+        "petitions": petitions,
         "detail": detail.number,
+        "crawled": crawled,
         "member": member.slug,
         "ministry": ministry.slug,
         "session": detail.session.code,
@@ -164,6 +176,7 @@ def throughput_paths(f):
         "list": "/petitions/",
         "search": _list(q=COMMON_WORD),
         "detail": f"/petitions/{f['detail']}/",
+        f"detail, {len(f['crawled']):,} petitions": [f"/petitions/{n}/" for n in f["crawled"]],
     }
 
 

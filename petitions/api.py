@@ -31,14 +31,16 @@ from rest_framework.response import Response
 from petitions import stats
 from petitions.cache import cached_page
 from petitions.export_lines import deadline_facts, petition_url
-from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter, Sort
+from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter
 from petitions.filters import PetitionPaginator as ListPaginator
 from petitions.models import (
     Member,
     Ministry,
     ParliamentarySession,
     Petition,
+    with_response_times,
 )
+from petitions.stats import kept_ministry_figures
 
 MAX_API_PAGE_SIZE = 500
 # As deep as the list page counts.
@@ -84,7 +86,9 @@ class PetitionPagination(Pagination):
         "JSON exports (/petitions/export.csv, .json) take the same filters and give them all."
     )
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_petitions(self, queryset, request, *, sort, count_key):
+        """A page of `queryset`, sorted by `sort` (PetitionFilter.sort_value), its count
+        kept under `count_key`."""
         number = request.query_params.get(self.page_query_param, "1")
         if (
             number.isascii()
@@ -105,30 +109,27 @@ class PetitionPagination(Pagination):
                     ]
                 }
             )
-        sort = getattr(view, "petition_sort", Sort.NEWEST)
-        self.django_paginator_class = partial(
-            PetitionPaginator, sort=sort, count_key=getattr(view, "petition_count_key", None)
-        )
-        return super().paginate_queryset(queryset, request, view)
+        self.django_paginator_class = partial(PetitionPaginator, sort=sort, count_key=count_key)
+        return self.paginate_queryset(queryset, request)
 
 
 class PetitionFilterBackend(DjangoFilterBackend):
     """PetitionFilter over the query string; an unknown value is a 400 naming its
-    parameter. The page size is the paginator's (up to 500, capped), not the page's.
-    The sort in force is left on the view for the paginator."""
+    parameter. The page size is the paginator's (up to 500, capped), not the page's."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         data = request.query_params.copy()
         data.pop("page_size", None)
         return {"data": data, "queryset": queryset, "request": request}
 
-    def filter_queryset(self, request, queryset, view):
+    def valid_filter(self, request, queryset, view):
         petition_filter = self.get_filterset(request, queryset, view)
         if not petition_filter.is_valid():
             raise translate_validation(petition_filter.errors)
-        view.petition_sort = petition_filter.sort_value
-        view.petition_count_key = f"api:{petition_filter.count_key}"
-        return petition_filter.qs
+        return petition_filter
+
+    def filter_queryset(self, request, queryset, view):
+        return self.valid_filter(request, queryset, view).qs
 
 
 # Serializers ----------------------------------------------------------------------------
@@ -372,6 +373,17 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return PetitionDetailSerializer if self.action == "retrieve" else PetitionSerializer
 
+    def list(self, request, *args, **kwargs):
+        # The filter's sort and count key go to the paginator as arguments.
+        petition_filter = PetitionFilterBackend().valid_filter(request, self.get_queryset(), self)
+        page = self.paginator.paginate_petitions(
+            petition_filter.qs,
+            request,
+            sort=petition_filter.sort_value,
+            count_key=f"api:{petition_filter.count_key}",
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def get_object(self):
         # A petition is found by its own number, else by its presentation number, asked
         # apart: PostgreSQL keeps one plan for the first whatever the number, while it
@@ -424,10 +436,16 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
 class MinistryViewSet(viewsets.ReadOnlyModelViewSet):
     """Ministries, the petitions addressed to them and their response times."""
 
-    queryset = Ministry.objects.with_response_times()
+    queryset = Ministry.objects.all()
     serializer_class = MinistrySerializer
     pagination_class = Pagination
     lookup_field = "slug"
+
+    def paginate_queryset(self, queryset):
+        return with_response_times(super().paginate_queryset(queryset), kept_ministry_figures())
+
+    def get_object(self):
+        return with_response_times([super().get_object()], kept_ministry_figures())[0]
 
 
 @conditional_get
@@ -448,7 +466,7 @@ class FilteredSchema(AutoSchema):
 
 
 STATS_FIGURES = {
-    "computed_at": "When the figures were computed: they are kept for up to 10 minutes.",
+    "computed_at": "When the figures were computed: they are recomputed after each change.",
     "totals": "petition_count, signature_total, presented_count, responded_count; "
     "on_time_count, overdue_count and not_yet_due_count for the 45-day deadline; "
     "on_time_share (on time among those whose deadline has passed).",

@@ -10,6 +10,6 @@ class PetitionsConfig(AppConfig):
 
         from petitions.cache import data_changed
 
-        # Cache invalidation only: kept pages are forgotten when a record changes.
+        # Cache invalidation only: the data version moves on once a change commits.
         for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
             signal.connect(data_changed, dispatch_uid=f"petitions.cache.{name}")

@@ -28,7 +28,7 @@ from psycopg.adapt import Loader
 from petitions.house.codecs import CSV_COLUMNS
 from petitions.house.records import EXPORT_FIELDS, jsonable
 from petitions.house.table import AT, TABLE_COLUMNS, csv_cells, export_record_from_row, export_table
-from petitions.models import RESPONSE_DAYS, ExportLine, Petition
+from petitions.models import ExportLine, Petition, response_deadline, response_due_on
 
 # Rows read, built or written at a time.
 CHUNK_SIZE = 1000
@@ -59,16 +59,12 @@ _JSON_URL = '"url": null'
 def deadline_facts(presented_on, first_response_on, today=None):
     """The 45-day deadline of Standing Order 36(8): when it falls, how long the first
     response took, and whether it was met (None while not presented or not yet due)."""
-    if presented_on is None:
+    deadline = response_deadline(presented_on, first_response_on, today or timezone.localdate())
+    if deadline is None:
         return {"response_due_on": None, "days_to_respond": None, "responded_within_45_days": None}
-    due = presented_on + datetime.timedelta(days=RESPONSE_DAYS)
-    within = None
-    if first_response_on is not None:
-        within = first_response_on <= due
-    elif due < (today or timezone.localdate()):
-        within = False
+    within = {"met": True, "late": False, "overdue": False, "pending": None}[deadline[0]]
     return {
-        "response_due_on": due,
+        "response_due_on": response_due_on(presented_on),
         "days_to_respond": (first_response_on - presented_on).days if first_response_on else None,
         "responded_within_45_days": within,
     }
@@ -139,7 +135,7 @@ def _valid_until(row, at):
     moments = [row[AT["opens_at"]], row[AT["closes_at"]]]
     presented_on = row[AT["presented_on"]]
     if presented_on is not None and row[AT["first_response_on"]] is None:
-        overdue_on = presented_on + datetime.timedelta(days=RESPONSE_DAYS + 1)
+        overdue_on = response_due_on(presented_on) + datetime.timedelta(days=1)
         moments.append(timezone.make_aware(datetime.datetime.combine(overdue_on, datetime.time())))
     return min((moment for moment in moments if moment is not None and moment > at), default=None)
 

@@ -18,16 +18,22 @@ from responses.models import GovernmentResponse
 FEED_LENGTH = 50
 
 
+class InvalidFilter(Exception):
+    """The query string names a filter value that does not exist: a 400."""
+
+
 def _petition_filter(request):
-    # Built once per request: Feed calls get_object after __call__ checked it.
-    if not hasattr(request, "_petition_filter"):
-        data = request.GET.copy()
-        for name in ("page", "page_size"):
-            data.pop(name, None)
-        request._petition_filter = PetitionFilter(
-            data, queryset=Petition.objects.for_listing(), request=request
+    data = request.GET.copy()
+    for name in ("page", "page_size"):
+        data.pop(name, None)
+    petition_filter = PetitionFilter(data, queryset=Petition.objects.for_listing(), request=request)
+    if not petition_filter.is_valid():
+        raise InvalidFilter(
+            "\n".join(
+                f"{name}: {' '.join(messages)}" for name, messages in petition_filter.errors.items()
+            )
         )
-    return request._petition_filter
+    return petition_filter
 
 
 def _summary(text):
@@ -51,13 +57,10 @@ class FilteredFeed(Feed):
     feed_type = Atom1Feed
 
     def __call__(self, request, *args, **kwargs):
-        petition_filter = _petition_filter(request)
-        if not petition_filter.is_valid():
-            errors = "\n".join(
-                f"{name}: {' '.join(messages)}" for name, messages in petition_filter.errors.items()
-            )
-            return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
-        return super().__call__(request, *args, **kwargs)
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidFilter as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
     def get_object(self, request, *args, **kwargs):
         return _petition_filter(request)

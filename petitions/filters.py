@@ -14,7 +14,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
-from django.db import OperationalError, connection, models, transaction
+from django.db import OperationalError, models
 from django.db.models import Q, Value
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from psycopg.errors import QueryCanceled
 
-from petitions.cache import data_version, kept
+from petitions.cache import kept, kept_key, kept_seconds
 from petitions.house.dates import format_house_date
 from petitions.models import (
     Caucus,
@@ -39,6 +39,7 @@ from petitions.models import (
     Topic,
     normalize_petition_number,
     planned_once,
+    time_limit,
 )
 
 # Not filters but how the results are shown; left out of the active filters.
@@ -56,11 +57,10 @@ COUNT_LIMIT = 10_000
 # counting reads each match's row, about 4 µs a match at a million petitions, so the
 # budget would run out, spent only to learn that (a common word's first search).
 SEARCH_COUNT_ESTIMATE = 50_000
-# Counts are kept per filter until the data changes or this long: a filter's pages and
-# sorts share theirs. A filter whose exact count ran out of time is not counted exactly
-# again for as long, data changed or not: a clerk's save would otherwise cost every
-# common search its whole budget again, to learn what a save seldom changes.
-COUNT_SECONDS = 600
+# A filter whose exact count ran out of time is not counted exactly again for this long,
+# data changed or not: a clerk's save would otherwise cost every common search its whole
+# budget again, to learn what a save seldom changes. Either count is true.
+TOO_SLOW_SECONDS = 600
 # The signature count column is a 32-bit integer.
 MAX_SIGNATURES = 2**31 - 1
 
@@ -117,6 +117,14 @@ def session_label(session):
     return f"{parliament} Parliament, {number} Session"
 
 
+def kept_for_words(name, text, compute):
+    """compute(), kept for the search words `text` until the data changes: what a search
+    learns from its words alone serves the same words' other filters, sorts and pages,
+    as their count does (see PetitionQuerySet.search)."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return kept(f"search-{name}:{digest}", compute)
+
+
 def session_choices():
     """The sessions as (code, label), kept per language until the data changes: the
     form checks a chosen session against them (two queries a request when read)."""
@@ -125,7 +133,7 @@ def session_choices():
         sessions = ParliamentarySession.objects.all()
         return [(session.code, session_label(session)) for session in sessions]
 
-    return kept(f"session-choices:{get_language()}", read, COUNT_SECONDS)
+    return kept(f"session-choices:{get_language()}", read)
 
 
 ANY = _("Any")
@@ -164,7 +172,7 @@ class KeptChoicesSelect(PlainSelect):
 
     def options(self):
         key = f"options:{self.kept_as}:{get_language()}"
-        return kept(key, super().options, COUNT_SECONDS)
+        return kept(key, super().options)
 
 
 class KeptRecordField(django_filters.fields.ModelChoiceField):
@@ -179,7 +187,6 @@ class KeptRecordField(django_filters.fields.ModelChoiceField):
         records = kept(
             f"by-slug:{model._meta.label}",
             lambda: {record.slug: record for record in model.objects.all()},
-            COUNT_SECONDS,
         )
         if str(value) not in records:
             raise forms.ValidationError(
@@ -226,17 +233,8 @@ def estimated_rows(rows):
 def count_within(rows, milliseconds):
     """rows.count(), or None when counting takes longer than `milliseconds`."""
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('statement_timeout'), "
-                "set_config('statement_timeout', %s, true)",
-                [str(int(milliseconds))],
-            )
-            timeout = cursor.fetchone()[0]
-            count = rows.count()
-            # Back to the enclosing block's limit for the rest of its transaction.
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
-            return count
+        with time_limit(milliseconds):
+            return rows.count()
     except OperationalError as error:
         if isinstance(error.__cause__, QueryCanceled):
             return None
@@ -249,7 +247,7 @@ class PetitionPaginator(Paginator):
     unless counting takes longer than COUNT_BUDGET_MS, then stopped at COUNT_LIMIT.
     With a `count_key` (see PetitionFilter.count_key) the count is kept for the
     filter's other pages and sorts, and a filter too slow to count exactly is counted
-    to COUNT_LIMIT alone for COUNT_SECONDS, even after the data changes. `searched`: the
+    to COUNT_LIMIT alone for TOO_SLOW_SECONDS, even after the data changes. `searched`: the
     rows are a search's matches (see worth_counting_exactly)."""
 
     def __init__(
@@ -267,7 +265,7 @@ class PetitionPaginator(Paginator):
         """(count, whether it stopped at COUNT_LIMIT)."""
         if self.count_key is None:
             return self.count_petitions()
-        return kept(f"petition-count:{self.count_key}", self.count_petitions, COUNT_SECONDS)
+        return kept(f"petition-count:{self.count_key}", self.count_petitions)
 
     @property
     def count(self):
@@ -286,13 +284,13 @@ class PetitionPaginator(Paginator):
             if exact is not None:
                 return exact, False
             if self.count_key:
-                cache.set(self._too_slow_key, True, COUNT_SECONDS)
+                cache.set(self._too_slow_key, True, TOO_SLOW_SECONDS)
         capped = rows[: COUNT_LIMIT + 1].count()
         return capped, capped > COUNT_LIMIT
 
     def worth_counting_exactly(self, rows):
         """False when counting exactly is known or expected to take longer than its
-        budget: this filter's count ran out of time in the last COUNT_SECONDS, or a search
+        budget: this filter's count ran out of time in the last TOO_SLOW_SECONDS, or a search
         is expected to match more than SEARCH_COUNT_ESTIMATE petitions. Counting to
         COUNT_LIMIT is then exact for fewer, and "more than" for more."""
         if self.count_key and cache.get(self._too_slow_key):
@@ -424,7 +422,8 @@ class PetitionFilter(django_filters.FilterSet):
         text = self.form.cleaned_data.get("q")
         sort = self.sort_value
         if text:
-            queryset = queryset.search(text, ranked=sort == Sort.RELEVANCE)
+            ranked = sort == Sort.RELEVANCE
+            queryset = queryset.search(text, ranked=ranked, keep=kept_for_words)
             if sort == Sort.RELEVANCE:
                 return queryset
         return queryset.sorted_by(sort)
@@ -473,8 +472,9 @@ class PetitionFilter(django_filters.FilterSet):
     def panel_key(self):
         """What the filter panel's markup depends on: the language, the data (for the
         options), whether anything was refused, and every value but the search words and
-        how the results are shown. A search's pages, sorts and words share one panel,
-        kept rather than rendered field by field (a third of a list page's time)."""
+        how the results are shown, in the period (petitions/cache.py). A search's pages,
+        sorts and words share one panel, kept rather than rendered field by field (a
+        third of a list page's time)."""
         values = sorted(
             (name, value)
             for name, values in self.data.lists()
@@ -482,8 +482,12 @@ class PetitionFilter(django_filters.FilterSet):
             for value in values
         )
         errors = "errors" if self.form.errors else ""
-        parts = [get_language(), str(data_version()), errors, urlencode(values)]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+        parts = [get_language(), errors, urlencode(values)]
+        return kept_key(hashlib.sha256("|".join(parts).encode()).hexdigest()[:32])
+
+    @property
+    def panel_seconds(self):
+        return kept_seconds()
 
     def filter_nothing(self, queryset, name, value):
         return queryset

@@ -1,19 +1,24 @@
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 from django.core.paginator import Paginator
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
 from petitions.filters import COUNT_LIMIT, PetitionFilter
-from petitions.models import Member, Ministry, Petition, search_has_terms
+from petitions.models import (
+    Member,
+    Ministry,
+    Petition,
+    search_has_terms,
+    time_limit,
+    with_response_times,
+)
+from petitions.stats import kept_ministry_figures
 
 HOME_LIST_LENGTH = 8
-# The home page's counts read the whole archive (seconds at a million petitions).
-COUNTS_SECONDS = 600
 # A list page whose queries take longer is refused with a message (a search or a
 # combination of filters no index serves), well before the site-wide 15 s timeout.
 LIST_QUERY_MS = 5000
@@ -61,7 +66,7 @@ def home(request):
     context = {
         "closing_soon": petitions.closing_soon(HOME_LIST_LENGTH),
         "recently_answered": petitions.recently_answered(HOME_LIST_LENGTH),
-        "counts": kept_or_last("headline-counts", Petition.objects.headline_counts, COUNTS_SECONDS),
+        "counts": kept_or_last("headline-counts", Petition.objects.headline_counts),
     }
     return render(request, "petitions/home.html", context)
 
@@ -95,15 +100,6 @@ def petition_list(request):
     )
     status = 200 if page is not None else 400
     return render(request, "petitions/petition_list.html", context, status=status)
-
-
-@contextmanager
-def time_limit(milliseconds):
-    """Queries in the block are cancelled after `milliseconds` (in a transaction of
-    their own), instead of holding a worker until the site-wide statement timeout."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
-        yield
 
 
 @cached_page
@@ -142,13 +138,14 @@ def member_detail(request, slug):
 
 @cached_page
 def ministry_list(request):
-    ministries = Ministry.objects.with_response_times()
+    ministries = with_response_times(Ministry.objects.all(), kept_ministry_figures())
     return render(request, "petitions/ministry_list.html", {"ministries": ministries})
 
 
 @cached_page
 def ministry_detail(request, slug):
-    ministry = get_object_or_404(Ministry.objects.with_response_times(), slug=slug)
+    ministry = get_object_or_404(Ministry, slug=slug)
+    with_response_times([ministry], kept_ministry_figures())
     petitions = Petition.objects.for_listing()
     addressed = petitions.with_first_response_on().addressed_to(ministry)
     context = {

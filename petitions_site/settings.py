@@ -3,10 +3,12 @@ environment. `.env.example` lists the variables."""
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from petitions.house.dates import HOUSE_TIME_ZONE
 from petitions_site.database import database_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,7 +37,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
+# The public address: every absolute link names it (petitions_site/middleware.py), and
+# its host is allowed.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, urlsplit(SITE_URL).hostname]
 
 INSTALLED_APPS = [
     "petitions_site.apps.ArchiveAdminConfig",
@@ -68,6 +73,8 @@ MIDDLEWARE = [
     "petitions_site.watchdog.database_watchdog",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "petitions_site.ratelimit.rate_limit",
+    "petitions_site.middleware.site_url_middleware",
+    "petitions.cache.data_version_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,7 +121,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Seconds a rendered public page is kept (petitions/cache.py); 0 turns it off.
+# Seconds a rendered public page, and any value kept for pages, lives at most
+# (petitions/cache.py); 0 keeps no page.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
 # Figures of the whole archive (statistics, counts, response times) are computed anew in
 # a thread after a change, the last ones served meanwhile (petitions/cache.py).
@@ -154,7 +162,7 @@ LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 # The House publishes its times on Ottawa's clock.
-TIME_ZONE = "America/Toronto"
+TIME_ZONE = HOUSE_TIME_ZONE
 USE_TZ = True
 
 STATIC_URL = "static/"

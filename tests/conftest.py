@@ -29,6 +29,12 @@ def _figures_computed_in_the_request():
     settings.IMPORT_UPLOADS_IN_BACKGROUND = False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _site_url_of_the_test_client():
+    """Absolute links name SITE_URL (petitions_site/middleware.py): the test client's."""
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying every table; the content types and

@@ -15,6 +15,7 @@ import json
 import re
 
 from petitions.house.records import (
+    OUTCOME_BY_STATUS_ID,
     PROVINCE_CODES,
     RecordError,
     jsonable,
@@ -254,11 +255,6 @@ PAGE_KINDS = {
     "petition papier": "paper",
     "pétition papier": "paper",
 }
-PAGE_OUTCOMES = {
-    "220": "certified",
-    "229": "not_certified",
-    "289": "closed_on_dissolution",
-}
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -360,8 +356,8 @@ def read_page_record(page):
 
     if record["kind"] == "paper":
         record["outcome"] = "certified"
-    elif str(page.get("status_id") or "") in PAGE_OUTCOMES:
-        record["outcome"] = PAGE_OUTCOMES[str(page["status_id"])]
+    elif str(page.get("status_id") or "") in OUTCOME_BY_STATUS_ID:
+        record["outcome"] = OUTCOME_BY_STATUS_ID[str(page["status_id"])]
         record["outcome_on"] = to_date(
             page.get("certification_or_last_date") or page.get("status_date"), "status_date"
         )

@@ -10,7 +10,10 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
-OTTAWA = ZoneInfo("America/Toronto")
+# Ottawa's clock, the House's: the site's TIME_ZONE, and the zone of the database function
+# that dates a petition's activity (migration 0015) when it reads a window's opening.
+HOUSE_TIME_ZONE = "America/Toronto"
+OTTAWA = ZoneInfo(HOUSE_TIME_ZONE)
 
 MONTHS_EN = [
     "January", "February", "March", "April", "May", "June",

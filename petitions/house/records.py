@@ -16,29 +16,18 @@ import unicodedata
 from django.db import models
 
 from petitions.house.dates import OTTAWA, DateParseError, parse_house_date
+from petitions.models import PROVINCES
 from responses.models import GovernmentResponse
 
 KINDS = ("electronic", "paper")
 OUTCOMES = ("", "certified", "not_certified", "closed_on_dissolution")
 ADDRESSEE_KINDS = ("house", "government", "prime_minister", "minister", "member")
 ORIGINAL_LANGUAGES = ("", "en", "fr", "bilingual")
+# The House's own status ids, where it publishes one; those of an outcome say how the
+# Clerk decided.
+STATUS_IDS = {"open": 207, "certified": 220, "not_certified": 229, "closed_on_dissolution": 289}
+OUTCOME_BY_STATUS_ID = {str(i): status for status, i in STATUS_IDS.items() if status in OUTCOMES}
 
-PROVINCES = [
-    # code, English, French: the order the House lists them in.
-    ("AB", "Alberta", "Alberta"),
-    ("BC", "British Columbia", "Colombie-Britannique"),
-    ("MB", "Manitoba", "Manitoba"),
-    ("NB", "New Brunswick", "Nouveau-Brunswick"),
-    ("NL", "Newfoundland and Labrador", "Terre-Neuve-et-Labrador"),
-    ("NT", "Northwest Territories", "Territoires du Nord-Ouest"),
-    ("NS", "Nova Scotia", "Nouvelle-Écosse"),
-    ("NU", "Nunavut", "Nunavut"),
-    ("ON", "Ontario", "Ontario"),
-    ("PE", "Prince Edward Island", "Île-du-Prince-Édouard"),
-    ("QC", "Quebec", "Québec"),
-    ("SK", "Saskatchewan", "Saskatchewan"),
-    ("YT", "Yukon", "Yukon"),
-]
 PROVINCE_CODES = [code for code, _, _ in PROVINCES]
 PROVINCE_NAMES_EN = {code: english for code, english, _ in PROVINCES}
 
@@ -213,15 +202,6 @@ TEXT_FIELDS = [
     "presentation_number",
     "source_url",
     "source_note",
-]
-RESPONSE_FIELDS = [
-    "position",
-    "ministry",
-    "signed_by",
-    "tabled_on",
-    "sessional_paper_number",
-    "text_en",
-    "text_fr",
 ]
 
 

@@ -10,7 +10,6 @@ English and French text for everything.
 """
 
 import datetime
-import math
 
 from petitions.house.dates import OTTAWA
 
@@ -560,7 +559,3 @@ def response_text(variant, topic_name, ministry_en, ministry_fr):
     english = "\n\n".join(p[0].format(s=subject_en, m=ministry_en) for p in paragraphs)
     french = "\n\n".join(p[1].format(s=subject_fr, m=ministry_fr) for p in paragraphs)
     return english, french
-
-
-def log_uniform_days(rng, low, high):
-    return int(math.exp(rng.uniform(math.log(low), math.log(high))))

@@ -48,8 +48,6 @@ NAME_SOURCES = {
 }
 DATETIMES = ("opens_at", "closes_at")
 COUNT_COLUMNS = [f"signatures_{code}" for code in PROVINCE_CODES]
-# After the CSV's cells, what the deadline facts are computed from.
-RESPONSE_FACTS = ["response_count", "first_response_on", "last_response_on"]
 
 
 class JsonText(Func):

@@ -36,7 +36,9 @@ from petitions.house.dates import OTTAWA, format_house_date, format_house_dateti
 from petitions.house.headings import heading_language, read_heading
 from petitions.house.records import (
     LANGUAGE_LABELS,
+    OUTCOME_BY_STATUS_ID,
     PROVINCE_NAMES_EN,
+    STATUS_IDS,
     RecordError,
     fold,
     join_name,
@@ -102,8 +104,7 @@ RESPONSE_CHILDREN = {
 KIND_BY_TYPE_ID = {"1": "electronic", "2": "paper"}
 TYPE_ID_BY_KIND = {"electronic": "1", "paper": "2"}
 
-# The House's status ids and names that say how the Clerk decided.
-OUTCOME_BY_STATUS_ID = {"220": "certified", "229": "not_certified", "289": "closed_on_dissolution"}
+# The House's status names that say how the Clerk decided.
 OUTCOME_BY_STATUS_NAME = {
     "certified": "certified",
     "certifiee": "certified",
@@ -123,7 +124,6 @@ STATUS_NAMES = {
     "presented": "Presented to the House of Commons",
     "responded": "Government response tabled",
 }
-STATUS_IDS = {"open": 207, "certified": 220, "not_certified": 229, "closed_on_dissolution": 289}
 
 _RESPONSE_BY_EN = re.compile(r"^response by (?:the )?(?P<who>.+)$", re.IGNORECASE)
 _RESPONSE_BY_FR = re.compile(r"^réponse (?:du |de la |de l'|de l’|des |de )(?P<who>.+)$", re.I)

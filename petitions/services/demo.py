@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from petitions.cache import data_changed
 from petitions.house.dates import OTTAWA
 from petitions.models import (
     Caucus,
@@ -161,6 +162,8 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
             )
+        # COPY sends no signal: the kept pages learn of the new rows once they commit.
+        data_changed()
     report.seconds = time.monotonic() - started
     return report
 

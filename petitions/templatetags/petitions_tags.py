@@ -12,9 +12,9 @@ from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from petitions import models
 from petitions.filters import session_label
 from petitions.house.dates import format_house_date, format_house_datetime
-from petitions.models import Province, Status
 
 register = template.Library()
 
@@ -198,7 +198,7 @@ def canonical_url(context):
 def status_label(value):
     """A Status value in words, in the page's language."""
     try:
-        return Status(value).label
+        return models.Status(value).label
     except ValueError:
         return ""
 
@@ -208,20 +208,15 @@ def response_deadline(petition):
     """Whether the 45-day deadline for a response was met: a dict with `state` (met,
     late, overdue, pending) and `days` (days late, or days left), or None before
     presentation. Reads the annotation `first_response_on`."""
-    due_on = petition.response_due_on
-    if due_on is None:
-        return None
     answered_on = getattr(petition, "first_response_on", None)
-    if answered_on is not None:
-        late = (answered_on - due_on).days
-        return {"state": "late" if late > 0 else "met", "days": max(late, 0)}
-    if petition.current_status() == Status.RESPONDED:
+    deadline = models.response_deadline(petition.presented_on, answered_on, timezone.localdate())
+    if deadline is None:
+        return None
+    if answered_on is None and petition.current_status() == models.Status.RESPONDED:
         # Answered, but the House's record gives no date for it.
         return {"state": "undated", "days": 0}
-    today = timezone.localdate()
-    if today > due_on:
-        return {"state": "overdue", "days": (today - due_on).days}
-    return {"state": "pending", "days": (due_on - today).days}
+    state, days = deadline
+    return {"state": state, "days": days}
 
 
 @register.filter
@@ -230,7 +225,7 @@ def signature_table(petition):
     counts = list(petition.province_counts.all())
     largest = max((row.signature_count for row in counts), default=0)
     # Not get_province_display(), which hashes every label, translating each, per row.
-    names = dict(Province.choices)
+    names = dict(models.Province.choices)
     rows = [
         {
             "province": names.get(row.province, row.province),

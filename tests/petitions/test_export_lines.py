@@ -204,6 +204,7 @@ def test_the_address_in_a_kept_line_follows_the_language(client):
 
 def test_an_address_that_needs_quoting_is_quoted_in_the_csv(client, settings):
     settings.SITE_URL = 'https://example.org/a,"b"'
+    settings.ALLOWED_HOSTS = ["testserver", "example.org"]
     PetitionFactory(number="e-12")
     assert exported(client)["e-12"]["url"] == 'https://example.org/a,"b"/petitions/e-12/'
     assert exported_json(client)["e-12"]["url"] == 'https://example.org/a,"b"/petitions/e-12/'

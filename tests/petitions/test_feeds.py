@@ -102,6 +102,8 @@ def test_an_unknown_filter_value_is_a_400_naming_the_parameter(client, url):
     assert response.text.startswith("ministry:")
 
 
+# The data version moves once a change commits.
+@pytest.mark.django_db(transaction=True)
 def test_feed_queries_do_not_grow_with_entries(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -119,6 +121,8 @@ def test_feed_queries_do_not_grow_with_entries(client):
     assert len(many) == len(few)
 
 
+# The data version moves once a change commits.
+@pytest.mark.django_db(transaction=True)
 def test_a_feed_asked_for_again_comes_from_the_cache_until_the_data_changes(
     client, django_assert_num_queries, settings
 ):
@@ -126,7 +130,7 @@ def test_a_feed_asked_for_again_comes_from_the_cache_until_the_data_changes(
     settings.RATE_LIMITS = {}
     PetitionFactory(number="e-1")
     first = client.get("/feeds/petitions/")
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         again = client.get("/feeds/petitions/")
     assert again.content == first.content
     PetitionFactory(number="e-2")

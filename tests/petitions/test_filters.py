@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from petitions.filters import PetitionFilter
 from petitions.models import Petition
@@ -265,6 +265,7 @@ def test_a_date_at_the_end_of_the_calendar_is_accepted():
     assert run("opened_before=9999-12-31&opened_after=0001-01-01") == []
 
 
+@translation.override("en")  # whatever language an earlier test's request left active
 def test_active_filters_describe_each_value_and_remove_it_alone():
     TopicFactory()
     petition_filter = PetitionFilter(

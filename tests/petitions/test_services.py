@@ -6,7 +6,7 @@ import pytest
 from reversion.models import Version
 
 from petitions.house.dates import OTTAWA
-from petitions.models import Petition
+from petitions.models import Petition, Topic
 from petitions.services import RecordInvalid, petition_import, petition_upsert
 
 
@@ -91,3 +91,30 @@ def test_a_presentation_number_already_taken_is_refused_by_name(reference):
     assert refused.value.errors == [
         ("presentation_number", "441-00007 is already the presentation number of e-7001.")
     ]
+
+
+def test_a_refused_record_takes_only_its_own_rows_with_it(reference):
+    """Each record is written in a savepoint of its own: one refused once its rows are
+    made (here a new topic, then a response tabled before presentation) leaves the
+    records before and after it written, and nothing of its own."""
+    presented = {"presentation_number": "441-00001", "presented_on": datetime.date(2023, 3, 20)}
+    early = {"position": 1, "ministry": {"en": "Minister of Health"}, "tabled_on": None}
+    early["tabled_on"] = datetime.date(2023, 3, 1)
+    records = [
+        ("line 2", record(number="e-7001")),
+        (
+            "line 3",
+            record(number="e-7002", topic={"en": "Wetlands"}, responses=[early], **presented),
+        ),
+        ("line 4", record(number="e-7003")),
+    ]
+    report = petition_import(records=iter(records), source="test.json", skip_invalid=True)
+    assert [(r.position, r.field) for r in report.rejected] == [
+        ("line 3", "responses[1].tabled_on")
+    ]
+    assert report.written and report.created == 2
+    assert list(Petition.objects.order_by("number").values_list("number", flat=True)) == [
+        "e-7001",
+        "e-7003",
+    ]
+    assert not Topic.objects.filter(name_en="Wetlands").exists()

@@ -74,6 +74,7 @@ def test_petitions_are_split_across_sitemap_files_without_loss(client, monkeypat
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_off_exports(client, settings):
     settings.SITE_URL = "https://petitions.example"
+    settings.ALLOWED_HOSTS = ["testserver", "petitions.example"]
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.text.splitlines()

@@ -192,13 +192,15 @@ def test_the_stats_take_a_fixed_number_of_queries_whatever_the_rows(client):
     assert len(api) <= 14  # four counts for the totals, one query for each other figure
 
 
+# The data version moves once a change commits.
+@pytest.mark.django_db(transaction=True)
 def test_figures_are_kept_per_filter_until_a_change_and_say_when_they_were_computed(client):
     build_archive()
     first = client.get("/api/stats/").json()
     with CaptureQueriesContext(connection) as context:
         again = client.get("/api/stats/").json()
     assert again == first
-    assert len(context) == 0
+    assert len(context) == 1  # the data version
     assert first["computed_at"]
     Petition.objects.filter(number="e-101").delete()
     after = client.get("/api/stats/").json()

@@ -5,6 +5,7 @@ import subprocess
 from django.core.management import BaseCommand, CommandError
 from django.db import connection
 
+from petitions.cache import data_changed
 from petitions.management.commands.backup_database import server_major
 from petitions_site.database import libpq_environment, postgres_tool
 
@@ -31,4 +32,7 @@ class Command(BaseCommand):
         )  # fmt: skip
         if result.returncode:
             raise CommandError(f"pg_restore failed, nothing restored: {result.stderr.strip()}")
+        if database_name is None:
+            # The restored version is older than the pages kept from before.
+            data_changed()
         self.stdout.write(f"Restored {file} into {env['PGDATABASE']}.")
