@@ -517,6 +517,9 @@ def main():
         results["throughput_uncached"] = run_throughput(url, paths, 0)
         print("\nThroughput under gunicorn (wrk), page cache on (60 s, the default):")
         results["throughput"] = run_throughput(url, paths, 60)
+        # The load above left this process's connection idle for minutes, longer than
+        # the server keeps an idle session: a new one for what follows.
+        connection.close()
         if export_case:
             from django.test import RequestFactory
 
