@@ -15,6 +15,10 @@ replica answers with the version of the rows it holds). A value is therefore nev
 under a version newer than its data: a request served between a commit and the move of
 the version keeps newer data under the older version, which is harmless.
 
+While the database answers nothing (petitions_site/watchdog.py found it silent), the
+version is the last one this process read there: nothing can commit meanwhile, so it is
+still the latest, and kept pages are served without waiting on the database.
+
 Every key below also carries the *period*, `int(now / PAGE_CACHE_SECONDS)`, and every
 value lives at most PAGE_CACHE_SECONDS: what the clock alone changes (a window closes, a
 response falls due) shows within one period, and the rows and the count of one page are
@@ -59,6 +63,8 @@ from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import get_language
 from psycopg.errors import UndefinedTable
 
+from petitions_site.watchdog import database_silent
+
 WATCHED_APPS = {"petitions", "responses"}
 # Records of the two apps that no public page shows: a kept export line (emptied by the
 # database itself), a file a clerk uploaded and has not written yet.
@@ -79,12 +85,20 @@ logger = logging.getLogger(__name__)
 _request_version = contextvars.ContextVar("data_version", default=None)
 
 
+_last_read = {}  # database alias -> the last version this process read there
+
+
 def read_version(using=None):
     using = using or router.db_for_read(apps.get_model("petitions", "Petition"))
+    if using in _last_read and database_silent():
+        # Nothing commits on a database that answers nothing: the last version read is
+        # still the latest, and kept pages are served without waiting on it.
+        return _last_read[using]
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT version FROM petitions_data_version")
         row = cursor.fetchone()
-    return row[0] if row else 0
+    _last_read[using] = version = row[0] if row else 0
+    return version
 
 
 def data_version():

