@@ -47,6 +47,7 @@ period; with Redis, once per period in all. With PAGE_CACHE_SECONDS=0 no page is
 and values are kept for KEPT_SECONDS_WITHOUT_PAGES."""
 
 import contextvars
+import datetime
 import functools
 import hashlib
 import logging
@@ -110,6 +111,16 @@ def data_version():
     if not memo:
         memo.append(read_version())
     return memo[0]
+
+
+def data_updated_at():
+    """When the data last changed, read from the version (moved to the clock's
+    microseconds at each commit that changes data), or None before any change."""
+    version = data_version()
+    # Below this the version is a plain counter, not yet the clock.
+    if version < 10**15:
+        return None
+    return datetime.datetime.fromtimestamp(version / 1e6, tz=datetime.UTC)
 
 
 def data_version_middleware(get_response):

@@ -8,11 +8,13 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.db import DatabaseError
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from petitions import models
+from petitions.cache import data_updated_at
 from petitions.filters import session_label
 from petitions.house.dates import format_house_date, format_house_datetime
 
@@ -130,6 +132,16 @@ HOUSE_PETITION_URLS = {
 def house_petition_url(petition, language=None):
     """The petition's page on the House's site, in `language` (the page's by default)."""
     return HOUSE_PETITION_URLS[language or _language()].format(number=quote(petition.number))
+
+
+@register.simple_tag
+def data_updated():
+    """When the archive's data last changed (the data version the page was built from),
+    or None; nothing when the database cannot say (an error page)."""
+    try:
+        return data_updated_at()
+    except DatabaseError:
+        return None
 
 
 @register.filter

@@ -109,3 +109,19 @@ def test_the_number_of_queries_is_fixed(client, django_assert_num_queries):
     with django_assert_num_queries(10):
         response = client.get("/")
     assert len(response.context["closing_soon"]) == 8
+
+
+def test_every_page_says_when_the_data_last_changed(client, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from tests.factories import PetitionFactory
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PetitionFactory()
+    today = timezone.localdate()
+    for path in ("/", "/petitions/", "/stats/"):
+        assert "Data last updated " in client.get(path).text, path
+    assert "Données mises à jour le " in client.get("/fr/stats/").text
+    assert f"Data last updated {today:%B} {today.day}, {today.year}, at" in " ".join(
+        client.get("/").text.split()
+    )
