@@ -1,0 +1,63 @@
+"""The statistics page as a reader sees it, on a phone (390 px) and a desktop (1280 px),
+in English and French: with the ten real House records (a few petitions over ten years)
+and with a few hundred synthetic ones. Screenshots go to tests/screenshots/ for a person
+to look at; the test checks what would make the charts unreadable."""
+
+import pytest
+
+from petitions.services.demo import demo_petitions_seed
+from tests.browser.conftest import DESKTOP, LANGUAGES, PHONE, SCREENSHOTS, page_path
+
+pytestmark = pytest.mark.browser
+
+DEVICES = {"phone": PHONE, "desktop": DESKTOP}
+
+# Each drawn chart's width and its smallest text, as shown on the screen.
+CHARTS = """() => [...document.querySelectorAll("svg.chart__svg")]
+  .filter((svg) => svg.getBoundingClientRect().width > 0)
+  .map((svg) => ({
+    width: svg.getBoundingClientRect().width,
+    smallest: Math.min(...[...svg.querySelectorAll("text")]
+      .map((text) => text.getBoundingClientRect().height)),
+  }))"""
+
+
+def look_at_the_stats_page(page, name):
+    found = []
+    for language in LANGUAGES:
+        for device, viewport in DEVICES.items():
+            page.set_viewport_size(viewport)
+            response = page.goto(page_path("petitions:stats", language))
+            assert response.status == 200
+            page.screenshot(path=SCREENSHOTS / f"{name}.{language}.{device}.png", full_page=True)
+            # Each section apart too, to look at a chart at its real size.
+            sections = page.locator("main section")
+            for index in range(sections.count()):
+                sections.nth(index).screenshot(
+                    path=SCREENSHOTS / f"{name}.{language}.{device}.{index + 1}.png"
+                )
+            where = f"{language} at {viewport['width']} px"
+            height = page.evaluate("document.documentElement.scrollHeight")
+            if height > 9000:
+                found.append(f"{where}: the page is {height} px tall")
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > viewport["width"]:
+                found.append(f"{where}: the page is {scroll_width} px wide")
+            content = page.locator("main .wrap").first.bounding_box()["width"]
+            for chart in page.evaluate(CHARTS):
+                if chart["width"] < content - 2:
+                    found.append(f"{where}: a chart {chart['width']:.0f} px of {content:.0f}")
+                if chart["smallest"] < 10:
+                    found.append(f"{where}: chart text {chart['smallest']:.0f} px high")
+    assert not found, "\n".join(found)
+
+
+def test_the_stats_of_a_few_petitions_over_ten_years_read_at_both_widths(page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    look_at_the_stats_page(page, "stats-sample")
+
+
+def test_the_stats_of_some_hundred_petitions_read_at_both_widths(page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    demo_petitions_seed(count=600, seed=2)
+    look_at_the_stats_page(page, "stats-demo")
