@@ -24,6 +24,9 @@ BAR_UNITS = 1000
 MOST_COLUMNS = 40
 # This many empty periods in a row or more are drawn as one break in the axis.
 EMPTY_RUN = 3
+# Ministries and topics, the most petitions (or responses) first: this many drawn, the
+# others folded.
+FIRST_ROWS = 10
 COLUMN_HEIGHT = 200
 COLUMN_TOP = 10
 
@@ -56,24 +59,28 @@ def _units(value, top):
     return round(value * BAR_UNITS / top, 1) if top else 0
 
 
-def bars(rows, label_key="label", value_key="count"):
-    """A bar per row on a common axis from 0 to a round number above the largest value."""
+def bars(rows, label_key="label", value_key="count", *, first=None):
+    """A bar per row on a common axis from 0 to a round number above the largest value.
+    With `first`, rows past the first that many (the smaller, for rows ranked by count)
+    are kept apart under "more", drawn on the same axis, so that a long list does not
+    make the page a long scroll."""
     ticks = nice_ticks(max((row[value_key] for row in rows), default=0))
     top = ticks[-1]
-    return {
-        "rows": [
-            {
-                "label": str(row[label_key]),
-                "value": row[value_key],
-                # A count of 1 among thousands still shows.
-                "length": max(_units(row[value_key], top), 2 if row[value_key] else 0),
-                "row": row,
-            }
-            for row in rows
-        ],
-        "units": BAR_UNITS,
-        "ticks": _axis(ticks),
-    }
+    items = [
+        {
+            "label": str(row[label_key]),
+            "value": row[value_key],
+            # A count of 1 among thousands still shows.
+            "length": max(_units(row[value_key], top), 2 if row[value_key] else 0),
+            "row": row,
+        }
+        for row in rows
+    ]
+    chart = {"rows": items, "units": BAR_UNITS, "ticks": _axis(ticks), "more": None}
+    if first is not None and len(items) > first + 2:
+        chart["rows"] = items[:first]
+        chart["more"] = {**chart, "rows": items[first:], "is_continued": True}
+    return chart
 
 
 def response_bars(buckets):
@@ -85,7 +92,7 @@ def response_bars(buckets):
     return chart
 
 
-def spreads(rows):
+def spreads(rows, *, first=None):
     """A box per ministry on a common axis of days: the line from the 10th to the 90th
     percentile, the box from the 25th to the 75th, a mark at the median; and the
     45-day line."""
@@ -104,13 +111,19 @@ def spreads(rows):
         }
         for row in rows
     ]
-    return {
+    chart = {
         "rows": items,
+        "all": rows,
         "units": BAR_UNITS,
         "deadline_x": _units(RESPONSE_DAYS, top),
         "deadline_percent": round(RESPONSE_DAYS * 100 / top, 2),
         "ticks": _axis(list(range(0, top + 1, step))),
+        "more": None,
     }
+    if first is not None and len(items) > first + 2:
+        chart["rows"] = items[:first]
+        chart["more"] = {**chart, "rows": items[first:], "is_continued": True}
+    return chart
 
 
 def _month(text):
@@ -268,10 +281,10 @@ def for_figures(figures):
         "status_chart": bars(figures["by_status"]),
         "session_chart": bars([{**row, "label": _session(row)} for row in figures["by_session"]]),
         "kind_chart": bars(figures["by_kind"]),
-        "ministry_chart": bars(figures["by_ministry"]),
-        "topic_chart": bars(figures["by_topic"]),
+        "ministry_chart": bars(figures["by_ministry"], first=FIRST_ROWS),
+        "topic_chart": bars(figures["by_topic"], first=FIRST_ROWS),
         "period_unit": unit,
         "month_chart": columns(over_time),
         "response_chart": response_bars(buckets),
-        "spread_chart": spreads(figures["response_days_by_ministry"]),
+        "spread_chart": spreads(figures["response_days_by_ministry"], first=FIRST_ROWS),
     }
