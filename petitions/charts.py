@@ -130,21 +130,26 @@ def _month(text):
     return datetime.date.fromisoformat(f"{text}-01")
 
 
+UNITS = {
+    "month": lambda day: (day.year, day.month),
+    "quarter": lambda day: (day.year, (day.month - 1) // 3 + 1),
+    "year": lambda day: (day.year,),
+}
+
+
 def _grouped(months):
-    """(unit, periods): the months summed into months, quarters or years, the finest of
-    them that gives at most MOST_COLUMNS periods."""
-    if len(months) <= MOST_COLUMNS * 0.6:
-        unit, key = "month", lambda day: (day.year, day.month)
-    elif math.ceil(len(months) / 3) + 1 <= MOST_COLUMNS:
-        unit, key = "quarter", lambda day: (day.year, (day.month - 1) // 3 + 1)
-    else:
-        unit, key = "year", lambda day: (day.year,)
+    """(unit, periods): the months (consecutive, as by_month gives them) summed into
+    months, quarters or years, the finest of them that gives at most MOST_COLUMNS
+    periods; months only up to two years, where a month's column is still wide."""
+    days = [_month(row["month"]) for row in months]
+    for unit, key in UNITS.items():
+        count = len({key(day) for day in days})
+        if count <= (MOST_COLUMNS * 0.6 if unit == "month" else MOST_COLUMNS):
+            break
     periods = {}
-    for row in months:
-        day = _month(row["month"])
+    for day, row in zip(days, months, strict=True):
         period = periods.setdefault(key(day), {"key": key(day), "start": day, "count": 0})
         period["count"] += row["count"]
-        period["end"] = day
     return unit, list(periods.values())
 
 
