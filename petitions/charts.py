@@ -188,20 +188,26 @@ def _with_breaks(unit, periods):
 
 
 def _tick(unit, period, index, count):
-    """The label under a column, and whether a phone leaves it out; "" for none."""
+    """(label, left out on a phone, placed at the year's start) under a column; "" for
+    none. Labels are spaced for a desktop; a phone keeps every other one."""
     if period.get("is_break"):
-        return "…", False
+        return "…", False, False
     key = period["key"]
     if unit == "month":
-        if count <= 8 or key[1] in (1, 4, 7, 10) or index == 0:
-            text = date_format(period["start"], "M Y" if key[1] == 1 or index == 0 else "M")
-            return text, count > 8 and key[1] not in (1, 7) and index != 0
-        return "", False
+        month = key[1]
+        if count <= 8:
+            text = date_format(period["start"], "N Y" if month == 1 or index == 0 else "N")
+            return text, index % 2 == 1, False
+        if month in (1, 7):
+            return date_format(period["start"], "N Y"), False, False
+        if month in (4, 10):
+            return date_format(period["start"], "N"), True, False
+        return "", False, False
     if unit == "quarter":
-        if key[1] == 1 or (index == 0 and key[1] == 2):
-            return str(key[0]), count > 20 and key[0] % 2 == 1
-        return "", False
-    return str(key[0]), count > 12 and key[0] % 2 == 1
+        if key[1] == 1:
+            return str(key[0]), count > 20 and key[0] % 2 == 1, True
+        return "", False, False
+    return str(key[0]), count > 12 and key[0] % 2 == 1, False
 
 
 def periods(months):
@@ -215,7 +221,7 @@ def periods(months):
             period = {**period, "label": _period_label(unit, period), "is_break": False}
         rows.append(period)
     for index, row in enumerate(rows):
-        row["tick"], row["tick_is_minor"] = _tick(unit, row, index, len(rows))
+        row["tick"], row["tick_is_minor"], row["starts_year"] = _tick(unit, row, index, len(rows))
     return unit, rows
 
 
@@ -232,8 +238,10 @@ def columns(rows):
         height = row["count"] * COLUMN_HEIGHT / top
         left = index * step
         # The first and last labels are anchored inside the chart, the others centred.
+        # A year's label starts where the year does, by a mark on the axis; other labels
+        # are centred, and the last one ends inside the chart.
         anchor, label_x = "middle", left + step / 2
-        if index == 0 and last:
+        if row.get("starts_year") or (index == 0 and last):
             anchor, label_x = "start", left
         elif index == last and last:
             anchor, label_x = "end", left + step
@@ -244,6 +252,7 @@ def columns(rows):
                 "x_end": round(left + step * 0.88, 3),
                 "width": round(step * 0.76, 3),
                 "label_x": round(label_x, 3),
+                "left": round(left, 3),
                 "anchor": anchor,
                 "y": round(bottom - height, 1),
                 "height": round(height, 1),

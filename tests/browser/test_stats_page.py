@@ -22,12 +22,12 @@ CHARTS = """() => [...document.querySelectorAll("svg.chart__svg")]
   }))"""
 
 
-def look_at_the_stats_page(page, name):
+def look_at_the_stats_page(page, name, query=""):
     found = []
     for language in LANGUAGES:
         for device, viewport in DEVICES.items():
             page.set_viewport_size(viewport)
-            response = page.goto(page_path("petitions:stats", language))
+            response = page.goto(page_path("petitions:stats", language) + query)
             assert response.status == 200
             page.screenshot(path=SCREENSHOTS / f"{name}.{language}.{device}.png", full_page=True)
             # Each section apart too, to look at a chart at its real size.
@@ -61,3 +61,6 @@ def test_the_stats_of_some_hundred_petitions_read_at_both_widths(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     demo_petitions_seed(count=600, seed=2)
     look_at_the_stats_page(page, "stats-demo")
+    # Four years of a Parliament, by quarter; and about a year, by month.
+    look_at_the_stats_page(page, "stats-demo-42", "?session=421")
+    look_at_the_stats_page(page, "stats-demo-45", "?session=451")
