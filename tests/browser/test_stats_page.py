@@ -6,23 +6,38 @@ to look at; the test checks what would make the charts unreadable."""
 import pytest
 
 from petitions.services.demo import demo_petitions_seed
-from tests.browser.conftest import DESKTOP, LANGUAGES, PHONE, SCREENSHOTS, page_path
+from tests.browser.conftest import (
+    AXE_SCRIPT,
+    DESKTOP,
+    LANGUAGES,
+    PHONE,
+    SCREENSHOTS,
+    page_path,
+    require,
+)
+from tests.browser.test_accessibility import RUN_AXE, WCAG_TAGS, described
 
 pytestmark = pytest.mark.browser
 
 DEVICES = {"phone": PHONE, "desktop": DESKTOP}
 
-# Each drawn chart's width and its smallest text, as shown on the screen.
-CHARTS = """() => [...document.querySelectorAll("svg.chart__svg")]
-  .filter((svg) => svg.getBoundingClientRect().width > 0)
-  .map((svg) => ({
-    width: svg.getBoundingClientRect().width,
-    smallest: Math.min(...[...svg.querySelectorAll("text")]
-      .map((text) => text.getBoundingClientRect().height)),
+# Each chart's width and the smallest text drawn in it, as shown on the screen.
+CHARTS = """() => [...document.querySelectorAll("main .bar-table, main .columns")]
+  .filter((chart) => chart.getBoundingClientRect().width > 0)
+  .map((chart) => ({
+    width: chart.getBoundingClientRect().width,
+    smallest: Math.min(...[...chart.querySelectorAll("svg text")]
+      .map((text) => text.getBoundingClientRect().height)
+      .filter((height) => height > 0)),
   }))"""
+OPEN_DETAILS = "document.querySelectorAll('details').forEach((d) => { d.open = true; })"
 
 
 def look_at_the_stats_page(page, name, query=""):
+    """Screenshots, and what would make a chart unreadable or inaccessible, with every
+    folded table opened."""
+    require(AXE_SCRIPT.exists(), "axe-core in node_modules", "make browser-deps")
+    page.add_init_script(path=AXE_SCRIPT)
     found = []
     for language in LANGUAGES:
         for device, viewport in DEVICES.items():
@@ -43,12 +58,17 @@ def look_at_the_stats_page(page, name, query=""):
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > viewport["width"]:
                 found.append(f"{where}: the page is {scroll_width} px wide")
-            content = page.locator("main .wrap").first.bounding_box()["width"]
-            for chart in page.evaluate(CHARTS):
+            content = page.locator("main h1").first.bounding_box()["width"]
+            shown = page.evaluate(CHARTS)
+            assert len(shown) >= 8, f"{where}: {len(shown)} charts shown"
+            for chart in shown:
                 if chart["width"] < content - 2:
                     found.append(f"{where}: a chart {chart['width']:.0f} px of {content:.0f}")
                 if chart["smallest"] < 10:
                     found.append(f"{where}: chart text {chart['smallest']:.0f} px high")
+            page.evaluate(OPEN_DETAILS)
+            if violations := page.evaluate(RUN_AXE, WCAG_TAGS):
+                found.append(described({where: violations}))
     assert not found, "\n".join(found)
 
 
