@@ -523,7 +523,7 @@ def main():
         if export_case:
             from django.test import RequestFactory
 
-            from petitions.exports import export_petitions
+            from petitions.exports.views import export_petitions
 
             request = RequestFactory().get(export_case[1])
             rows = export_petitions(request)[0].count()

@@ -30,7 +30,8 @@ from rest_framework.response import Response
 
 from petitions import stats
 from petitions.cache import cached_page
-from petitions.export_lines import deadline_facts, petition_url
+from petitions.exports.lines import petition_url
+from petitions.exports.table import deadline_facts
 from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter
 from petitions.filters import PetitionPaginator as ListPaginator
 from petitions.models import (

@@ -37,7 +37,7 @@ What is kept, its key and how long it lives:
   computed; PAGE_CACHE_SECONDS, the last figures 2 x PAGE_CACHE_SECONDS.
 - A count too slow to be exact (petitions/filters.py, `petition-count-too-slow:<filter>`):
   600 s. Not data, only the choice to count to 10,000 and say "more than": true either way.
-- Export lines (petitions/export_lines.py): a row per petition and format, emptied by
+- Export lines (petitions/exports/lines.py): a row per petition and format, emptied by
   database triggers in the writer's own transaction.
 
 The last figures of the whole archive are served while one thread computes new ones

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from petitions import exports, feeds, stats, views
+from petitions import feeds, stats, views
 from petitions.cache import cached_page
+from petitions.exports import views as exports
 
 app_name = "petitions"
 

@@ -61,6 +61,15 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language, as a command or a request does: a
+    French page requested by another test leaves French active in the thread."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def own_tmp_path():
     """A temporary folder outside pytest's own, for an embedded PostgreSQL: it runs as

@@ -3,7 +3,7 @@ project's JSON or CSV export. Shared by `import_petitions` and the admin's uploa
 
 import io
 
-from petitions.house.codecs import read_csv, read_json
+from petitions.exports.codecs import read_csv, read_json
 from petitions.house.xml import read_xml
 
 FORMATS = ("xml", "json", "csv")

@@ -13,11 +13,8 @@ record can be loaded into a database that has never seen them.
 import datetime
 import unicodedata
 
-from django.db import models
-
 from petitions.house.dates import OTTAWA, DateParseError, parse_house_date
 from petitions.models import PROVINCES
-from responses.models import GovernmentResponse
 
 KINDS = ("electronic", "paper")
 OUTCOMES = ("", "certified", "not_certified", "closed_on_dissolution")
@@ -28,7 +25,6 @@ ORIGINAL_LANGUAGES = ("", "en", "fr", "bilingual")
 STATUS_IDS = {"open": 207, "certified": 220, "not_certified": 229, "closed_on_dissolution": 289}
 OUTCOME_BY_STATUS_ID = {str(i): status for status, i in STATUS_IDS.items() if status in OUTCOMES}
 
-PROVINCE_CODES = [code for code, _, _ in PROVINCES]
 PROVINCE_NAMES_EN = {code: english for code, english, _ in PROVINCES}
 
 LANGUAGE_NAMES = {
@@ -148,48 +144,8 @@ def join_name(first, last):
     return " ".join(part for part in ((first or "").strip(), (last or "").strip()) if part)
 
 
-# The project's own export ---------------------------------------------------------------
+# This project's own record, read back ---------------------------------------------------
 
-EXPORT_FIELDS = [
-    "number",
-    "kind",
-    "parliament",
-    "session",
-    "session_started_on",
-    "session_ended_on",
-    "house_id",
-    "status",
-    "topic",
-    "keywords",
-    "petitioner_name",
-    "petitioner_city",
-    "petitioner_province",
-    "original_language",
-    "addressee_kind",
-    "ministry",
-    "addressee_member",
-    "whereas_en",
-    "whereas_fr",
-    "prayer_en",
-    "prayer_fr",
-    "sponsor",
-    "sponsor_riding",
-    "sponsor_caucus",
-    "sponsor_province",
-    "presenter",
-    "presenter_riding",
-    "presentation_number",
-    "presented_on",
-    "outcome",
-    "outcome_on",
-    "signature_count",
-    "opens_at",
-    "closes_at",
-    "province_counts",
-    "responses",
-    "source_url",
-    "source_note",
-]
 TEXT_FIELDS = [
     "petitioner_name",
     "petitioner_city",
@@ -203,88 +159,6 @@ TEXT_FIELDS = [
     "source_url",
     "source_note",
 ]
-
-
-def _names(thing, en, fr):
-    if thing is None:
-        return None
-    return {"en": getattr(thing, en), "fr": getattr(thing, fr)}
-
-
-def _member(member):
-    if member is None:
-        return None
-    return {
-        "first_name": member.first_name,
-        "last_name": member.last_name,
-        "house_person_id": member.house_person_id,
-    }
-
-
-def export_record(petition):
-    """Every field of a petition, its window, counts by province and responses.
-
-    Expects the relations the export QuerySet selects and prefetches; `status` is derived
-    and read back by nobody."""
-    session = petition.session
-    window = getattr(petition, "window", None) if hasattr(petition, "window") else None
-    caucus = petition.sponsor_caucus
-    status = getattr(petition, "status", None)
-    return {
-        "number": petition.number,
-        "kind": petition.kind,
-        "parliament": session.parliament,
-        "session": session.session,
-        "session_started_on": session.started_on,
-        "session_ended_on": session.ended_on,
-        "house_id": petition.house_id,
-        "status": status or "",
-        "topic": _names(petition.topic, "name_en", "name_fr"),
-        "keywords": [_names(k, "name_en", "name_fr") for k in petition.keywords.all()],
-        "petitioner_name": petition.petitioner_name,
-        "petitioner_city": petition.petitioner_city,
-        "petitioner_province": petition.petitioner_province,
-        "original_language": petition.original_language,
-        "addressee_kind": petition.addressee_kind,
-        "ministry": _names(petition.ministry, "title_en", "title_fr"),
-        "addressee_member": _member(petition.addressee_member),
-        "whereas_en": petition.whereas_en,
-        "whereas_fr": petition.whereas_fr,
-        "prayer_en": petition.prayer_en,
-        "prayer_fr": petition.prayer_fr,
-        "sponsor": _member(petition.sponsor),
-        "sponsor_riding": petition.sponsor_riding,
-        "sponsor_caucus": None
-        if caucus is None
-        else {"short": caucus.short_name, "en": caucus.name_en, "fr": caucus.name_fr},
-        "sponsor_province": petition.sponsor_province,
-        "presenter": _member(petition.presenter),
-        "presenter_riding": petition.presenter_riding,
-        "presentation_number": petition.presentation_number,
-        "presented_on": petition.presented_on,
-        "outcome": petition.outcome,
-        "outcome_on": petition.outcome_on,
-        "signature_count": petition.signature_count,
-        "opens_at": window.opens_at.astimezone(OTTAWA) if window else None,
-        "closes_at": window.closes_at.astimezone(OTTAWA) if window else None,
-        "province_counts": {
-            row.province: row.signature_count for row in petition.province_counts.all()
-        },
-        "responses": [
-            {
-                "position": response.position,
-                "ministry": _names(response.ministry, "title_en", "title_fr"),
-                "signed_by": response.signed_by,
-                "tabled_on": response.tabled_on,
-                "sessional_paper_number": response.sessional_paper_number,
-                "text_en": response.text_en,
-                "text_fr": response.text_fr,
-            }
-            for response in petition.responses.all()
-        ],
-        "source_url": petition.source_url,
-        "source_note": petition.source_note,
-    }
 
 
 def _name_pair(value, field, *, keys=("en", "fr")):
@@ -441,29 +315,3 @@ def jsonable(value):
     if isinstance(value, list):
         return [jsonable(item) for item in value]
     return value
-
-
-def for_export(queryset):
-    """The petitions of `queryset` with every relation an export record reads, in a
-    fixed number of queries per chunk when iterated with `.iterator(chunk_size=...)`."""
-    return (
-        queryset.with_status()
-        .select_related(
-            "session",
-            "topic",
-            "ministry",
-            "addressee_member",
-            "sponsor",
-            "sponsor_caucus",
-            "presenter",
-            "window",
-        )
-        .prefetch_related(
-            "keywords",
-            "province_counts",
-            models.Prefetch(
-                "responses",
-                queryset=GovernmentResponse.objects.select_related("ministry"),
-            ),
-        )
-    )

@@ -122,7 +122,7 @@ class ProvinceSignatureCount(models.Model):
 class ExportLine(models.Model):
     """A petition's line in the CSV and in the JSON export, kept so that an export
     reads stored text instead of gathering every field of every petition again (see
-    petitions/export_lines.py).
+    petitions/exports/lines.py).
 
     Database triggers keep it honest (migration 0010): a row is added with each
     petition, and any write to the petition, its window, counts, keywords or responses,

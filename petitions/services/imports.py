@@ -6,6 +6,7 @@ store what the admin would refuse, and every change is a django-reversion revisi
 whose comment names the file.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 import reversion
@@ -14,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from petitions.house.codecs import JsonFileError
+from petitions.exports.codecs import JsonFileError
 from petitions.house.records import RecordError, fold
 from petitions.house.xml import XmlFileError
 from petitions.models import (
@@ -232,7 +233,7 @@ ENGLISH_WORDS = ("petitioner_city", "sponsor_riding", "presenter_riding")
 
 
 def _apply(record, petition, lookups):
-    french = record.get("language") == "fr" and not petition._state.adding
+    french = record.get("language") == "fr" and petition.pk is not None
     for name in PLAIN_FIELDS:
         if name in record:
             if french and name in ENGLISH_WORDS and getattr(petition, name):
@@ -273,18 +274,10 @@ def _apply(record, petition, lookups):
 def _window(record, petition, window):
     if record["opens_at"] is None:
         return None
-    new = _existing(SignatureWindow(pk=window.pk if window else None, petition=petition))
+    # A copy, so that the window as it was stays to compare with.
+    new = copy.copy(window) if window else SignatureWindow(petition=petition)
     new.opens_at, new.closes_at = record["opens_at"], record["closes_at"]
     return new
-
-
-def _existing(row):
-    """A fresh instance standing for a saved row (when it has a pk): validated and
-    saved as an update, not as a new row."""
-    if row.pk is not None:
-        row._state.adding = False
-        row._state.db = "default"
-    return row
 
 
 def _responses(record, petition, responses, lookups):
@@ -296,13 +289,11 @@ def _responses(record, petition, responses, lookups):
     for index, item in enumerate(record["responses"]):
         field_name = f"responses[{index + 1}]"
         old = by_position.get(item["position"])
-        new = _existing(
-            GovernmentResponse(
-                pk=old.pk if old else None, petition=petition, position=item["position"]
-            )
+        new = (
+            copy.copy(old)
+            if old
+            else GovernmentResponse(petition=petition, position=item["position"])
         )
-        for name in RESPONSE_VALUES:
-            setattr(new, name, getattr(old, name) if old else getattr(new, name))
         for name in ("signed_by", "tabled_on", "sessional_paper_number", "text_en", "text_fr"):
             if name in item:
                 if name == "signed_by" and french and old and old.signed_by:
@@ -416,7 +407,10 @@ def _write(petition, *, created, window, counts, responses, keyword_ids, comment
         if keyword_ids is not None:
             petition.keywords.set(keyword_ids)
         # The revision reads the window through the petition: not the one loaded before.
-        petition._state.fields_cache.pop("window", None)
+        if new_window is not None:
+            petition.window = new_window
+        elif old_window is not None:
+            petition.refresh_from_db()  # forgets the window just deleted
         with connection.cursor() as cursor:
             try:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

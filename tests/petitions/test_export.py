@@ -1,5 +1,7 @@
 """export_petitions: every field out, and back in unchanged in every format."""
 
+import csv
+import io
 import json
 from io import StringIO
 from pathlib import Path
@@ -158,3 +160,79 @@ def test_an_output_in_a_missing_folder_is_one_line_and_nothing_is_written(db, tm
         )
     assert str(refused.value) == f"{target}: cannot be written (No such file or directory)."
     assert not (tmp_path / "missing").exists()
+
+
+def petitions_lines(content, format):
+    """The header (CSV) and each petition's line, in the file's order."""
+    text = content.decode("utf-8")
+    if format == "csv":
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        return rows[0], rows[1:]
+    lines = [line.removesuffix(",") for line in text.splitlines()]
+    return lines[0] + lines[-1], lines[1:-1]
+
+
+@pytest.mark.parametrize("format", ["csv", "json"])
+def test_the_commands_file_has_the_sites_download_lines_byte_for_byte(
+    archive, client, tmp_path, format
+):
+    target = tmp_path / f"petitions.{format}"
+    call_command(
+        "export_petitions",
+        "--format",
+        format,
+        "-o",
+        str(target),
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+    written = target.read_bytes()
+    download = b"".join(client.get(f"/petitions/export.{format}").streaming_content)
+    # The same bytes a line; the site lists newest first, the command oldest first.
+    assert written[:3] == download[:3] == (b"\xef\xbb\xbf" if format == "csv" else b"[\n{")
+    written_head, written_lines = petitions_lines(written, format)
+    download_head, download_lines = petitions_lines(download, format)
+    assert written_head == download_head
+    assert len(written_lines) == 10
+    assert sorted(written_lines) == sorted(download_lines)
+
+
+def test_the_csv_has_the_columns_researchers_scripts_rely_on(archive):
+    header = export("csv").removeprefix("\ufeff").split("\r\n", 1)[0].split(",")
+    assert len(header) == 67
+    assert header[:3] == ["number", "kind", "parliament"]
+    responses = header.index("responses")
+    assert header[responses : responses + 8] == [
+        "responses",
+        "response_count",
+        "first_response_on",
+        "last_response_on",
+        "response_due_on",
+        "days_to_respond",
+        "responded_within_45_days",
+        "url",
+    ]
+    assert header[-2:] == ["source_url", "source_note"]
+
+
+def test_a_csv_written_before_the_derived_columns_still_imports_unchanged(archive, tmp_path):
+    derived = {
+        "response_count",
+        "first_response_on",
+        "last_response_on",
+        "response_due_on",
+        "days_to_respond",
+        "responded_within_45_days",
+        "url",
+    }
+    first = export("csv")
+    rows = list(csv.reader(io.StringIO(first.removeprefix("\ufeff"), newline="")))
+    keep = [index for index, column in enumerate(rows[0]) if column not in derived]
+    old = io.StringIO()
+    csv.writer(old, lineterminator="\r\n").writerows([[row[i] for i in keep] for row in rows])
+    assert len(keep) == 60
+    path = tmp_path / "old.csv"
+    path.write_text(old.getvalue(), encoding="utf-8", newline="")
+    empty_database()
+    call_command("import_petitions", str(path), stdout=StringIO(), stderr=StringIO())
+    assert export("csv") == first

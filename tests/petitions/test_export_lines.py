@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from petitions.export_lines import build_lines, kept_lines
+from petitions.exports.lines import build_lines, kept_lines
 from petitions.models import ExportLine, Petition, Topic
 from tests.factories import (
     CaucusFactory,
@@ -183,7 +183,7 @@ def test_a_line_built_before_a_change_is_not_kept():
     built = list(build_lines(Petition.objects.filter(pk=petition.pk), "csv", at=timezone.now()))
     petition.prayer_en = "After."
     petition.save()
-    with mock.patch("petitions.export_lines.build_lines", return_value=built):
+    with mock.patch("petitions.exports.lines.build_lines", return_value=built):
         kept_lines([petition.pk], "csv", at=timezone.now())
     assert line_of(petition).csv == ""
     kept_lines([petition.pk], "csv", at=timezone.now())
@@ -214,7 +214,7 @@ def test_a_line_emptied_again_while_the_export_reads_it_is_built_for_that_export
     """A clerk's saves that keep emptying a line (here: no line is ever stored) cost
     the export time, never a wrong or missing row."""
     PetitionFactory(number="e-13", prayer_en="Current text.")
-    with mock.patch("petitions.export_lines._store"):
+    with mock.patch("petitions.exports.lines._store"):
         assert exported(client)["e-13"]["prayer_en"] == "Current text."
         assert exported_json(client)["e-13"]["prayer_en"] == "Current text."
     assert ExportLine.objects.get(petition__number="e-13").csv == ""
@@ -232,7 +232,7 @@ def test_a_petition_deleted_while_the_export_reads_is_left_out(client, read):
         Petition.objects.filter(pk=gone.pk).delete()
         return real_kept_lines(keys, format, at=at)
 
-    with mock.patch("petitions.export_lines.kept_lines", delete_then_read):
+    with mock.patch("petitions.exports.lines.kept_lines", delete_then_read):
         assert list(read(client)) == ["e-14"]
 
 

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from petitions import exports
-from petitions.house.codecs import read_json
+from petitions.exports.codecs import read_json
+from petitions.exports.fields import CSV_COLUMNS, RECORD_FIELDS
+from petitions.exports.views import describe
 from petitions.house.records import OTTAWA
 from petitions.models import Province
 from tests.factories import (
@@ -67,7 +68,7 @@ def test_the_csv_is_an_attachment_named_with_the_date_in_utf8_with_a_byte_order_
 def test_the_csv_has_every_field_and_one_column_per_province(client):
     PetitionFactory()
     header = csv_rows(client.get(CSV_URL))[0].keys()
-    assert list(header) == exports.COLUMNS
+    assert list(header) == CSV_COLUMNS
     for code in Province.values:
         assert f"signatures_{code}" in header
     for column in (
@@ -129,7 +130,7 @@ def test_the_json_export_holds_every_field_of_each_petition(client):
     rows = {row["number"]: row for row in json_rows(response)}
     assert len(rows) == 7
     record = rows["e-101"]
-    assert list(record) == exports.JSON_FIELDS
+    assert list(record) == RECORD_FIELDS
     assert record["province_counts"] == {"ON": 1000, "QC": 200}
     assert record["keywords"] == [{"en": "Firearms", "fr": "Armes à feu"}]
     assert record["ministry"] == {
@@ -288,9 +289,9 @@ def test_the_data_dictionary_describes_every_column_field_and_filter(client):
     from petitions.filters import PetitionFilter
 
     html = client.get("/data/").text
-    for column in exports.COLUMNS:
+    for column in CSV_COLUMNS:
         assert f"<code>{column}</code>" in html, column
-        assert str(exports.describe(column)).strip()
+        assert str(describe(column)).strip()
     for name, field in PetitionDetailSerializer().fields.items():
         assert f"<code>{name}</code>" in html, name
         assert str(field.help_text).strip(), name

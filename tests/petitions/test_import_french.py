@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from petitions.house.records import export_record, for_export, jsonable
+from petitions.exports.table import export_records
+from petitions.house.records import jsonable
 from petitions.models import Keyword, Ministry, Petition, Topic
 
 ENGLISH = """
@@ -141,7 +142,7 @@ def load(tmp_path, name, text):
 
 
 def record(number):
-    return jsonable(export_record(for_export(Petition.objects.filter(number=number)).get()))
+    return jsonable(next(export_records(Petition.objects.filter(number=number))))
 
 
 def test_a_french_export_record_loads_with_its_french_dates_names_and_status(db, tmp_path):

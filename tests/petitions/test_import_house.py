@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 from reversion.models import Version
 
+from petitions.exports.table import export_records
 from petitions.house.dates import OTTAWA, format_house_date, format_house_datetime
-from petitions.house.records import PROVINCE_NAMES_EN, export_record, fold, for_export
+from petitions.house.records import PROVINCE_NAMES_EN, fold
 from petitions.house.xml import addressee_line
 from petitions.models import Caucus, Member, Petition, Status, Topic
 from responses.models import GovernmentResponse
@@ -55,7 +56,7 @@ def words(text):
 def page_fields(page, petition, source):
     """[(field, on the page, in the database)] for what the page shows."""
     language = page["page_language"]
-    record = export_record(for_export(Petition.objects.filter(pk=petition.pk)).get())
+    record = next(export_records(Petition.objects.filter(pk=petition.pk)))
     window = getattr(petition, "window", None)
     responses = list(petition.responses.order_by("position"))
     pairs = [

@@ -1,19 +1,19 @@
 """Write petitions as JSON, CSV or the House's XML: every field, read back unchanged by
-import_petitions."""
+import_petitions. The JSON and the CSV are the site's exports, byte for byte (the same
+lines, kept in the database: petitions/exports/lines.py)."""
 
 import time
 
 from django.core.management import BaseCommand, CommandError
 from django.http import QueryDict
 
+from petitions.exports.lines import STREAMS
+from petitions.exports.table import export_records
 from petitions.filters import PetitionFilter
-from petitions.house.codecs import write_csv, write_json
-from petitions.house.records import export_record, for_export
-from petitions.house.table import csv_cells, export_record_from_row, export_table, table_rows
 from petitions.house.xml import write_xml
 from petitions.models import Petition
 
-WRITERS = {"json": write_json, "csv": write_csv, "xml": write_xml}
+FORMATS = ("csv", "json", "xml")
 # The list's filters, as the page's query string names them.
 FILTERS = [
     ("q", "words, a petition number or an MP"),
@@ -36,17 +36,17 @@ FILTERS = [
     ("min_signatures", "a number"),
     ("max_signatures", "a number"),
 ]
-CHUNK = 2000
 
 
-class _Unchanged:
-    """The command's output, written as given: no line ending added to each write."""
+class _Text:
+    """The command's output as a text stream, written as given (no line ending added to
+    each write); bytes are UTF-8."""
 
     def __init__(self, out):
         self.out = out
 
     def write(self, text):
-        self.out.write(text, ending="")
+        self.out.write(text.decode() if isinstance(text, bytes) else text, ending="")
 
 
 class Command(BaseCommand):
@@ -56,7 +56,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=sorted(WRITERS), default="json")
+        parser.add_argument("--format", choices=FORMATS, default="json")
         parser.add_argument("--output", "-o", help="A file to write (by default the output).")
         parser.add_argument(
             "--status", action="append", help="A status (repeat for several), e.g. responded."
@@ -82,34 +82,28 @@ class Command(BaseCommand):
         # comes out in the same order.
         queryset = petitions.qs.order_by("pk")
         started = time.monotonic()
-        count = 0
-
-        def records():
-            nonlocal count
-            if format == "xml":
-                # The House's layout reads dates and times as objects, not as the
-                # exports' text: it is written from the petitions' objects.
-                for petition in for_export(queryset).iterator(chunk_size=CHUNK):
-                    count += 1
-                    yield export_record(petition)
-                return
-            # CSV and JSON come from the one query of the export table.
-            as_record = csv_cells if format == "csv" else export_record_from_row
-            for row in table_rows(export_table(queryset), chunk_size=CHUNK):
-                count += 1
-                yield as_record(row)
-
-        newline = "" if format == "csv" else None
+        count = queryset.count()
         if output:
             try:
-                stream = open(output, "w", encoding="utf-8", newline=newline)  # noqa: SIM115
+                stream = (
+                    open(output, "wb")  # noqa: SIM115
+                    if format in STREAMS
+                    else open(output, "w", encoding="utf-8")  # noqa: SIM115
+                )
             except OSError as error:
                 raise CommandError(f"{output}: cannot be written ({error.strerror}).") from None
             with stream:
-                WRITERS[format](records(), stream)
+                self.write(format, queryset, stream)
         else:
-            WRITERS[format](records(), _Unchanged(self.stdout))
+            self.write(format, queryset, _Text(self.stdout))
         seconds = time.monotonic() - started
         rate = count / seconds if seconds else 0
         noun = "petition" if count == 1 else "petitions"
         self.stderr.write(f"Exported {count:,} {noun} as {format} ({rate:,.0f} petitions/s).")
+
+    def write(self, format, queryset, stream):
+        if format in STREAMS:
+            for chunk in STREAMS[format](queryset):
+                stream.write(chunk)
+        else:
+            write_xml(export_records(queryset), stream)

@@ -1,5 +1,5 @@
 """Build every export line that is missing or out of date, so that the first export
-of any filter reads kept lines (see petitions/export_lines.py). Run it after a large
+of any filter reads kept lines (see petitions/exports/lines.py). Run it after a large
 import, and each night."""
 
 import sys
@@ -7,7 +7,7 @@ import time
 
 from django.core.management import BaseCommand
 
-from petitions.export_lines import keep_lines
+from petitions.exports.lines import keep_lines
 
 FORMATS = ("csv", "json")
 

@@ -1,25 +1,44 @@
 """The current filter's petitions as CSV and JSON for researchers, every field, streamed;
 and the data dictionary page that describes each column from the same definitions.
 
-The fields are the project's export record (petitions/house/records.py, the one the
-export command writes), flattened for CSV as the command flattens it, plus what a
-researcher computes anyway: the response due date, days to respond and whether the
-45-day deadline was met, and each petition's permanent address. Each petition's line is
-read as kept (petitions/export_lines.py)."""
+The fields are the export record (fields.py), the one the export command writes:
+every stored fact, plus what a researcher computes anyway: the response due date, days
+to respond and whether the 45-day deadline was met, and each petition's permanent
+address. Each petition's line is read as kept (lines.py)."""
+
+import datetime
 
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.export_lines import COLUMNS, JSON_FIELDS, csv_text, export_lines, petition_url
+from petitions.exports.fields import (
+    CSV_COLUMNS,
+    MEMBER_FIELDS,
+    MEMBER_PARTS,
+    NAME_PARTS,
+    RECORD_FIELDS,
+)
+from petitions.exports.lines import csv_stream, json_stream, petition_url
 from petitions.filters import PetitionFilter
-from petitions.house.codecs import MEMBER_COLUMNS, NAME_COLUMNS
 from petitions.models import Petition, Province
 
 CITATION_EXAMPLE = "e-4172"
-# Excel reads a CSV as UTF-8 only when it starts with a byte order mark.
-BOM = "\ufeff"
+# What changed in the files researchers download, newest first: a script that reads
+# them by column name keeps working; one that reads by position should be checked.
+FILE_CHANGES = [
+    (
+        datetime.date(2026, 12, 4),
+        _(
+            "The export command (manage.py export_petitions) writes the same CSV as this "
+            "site: 67 columns, UTF-8 with a byte order mark. Its CSV gains seven columns "
+            "after responses (response_count, first_response_on, last_response_on, "
+            "response_due_on, days_to_respond, responded_within_45_days, url) and its "
+            "JSON the same seven fields. Files written before still import."
+        ),
+    ),
+]
 
 DESCRIPTIONS = {
     "number": _(
@@ -101,9 +120,6 @@ PART_NAMES = {
 }
 
 
-MEMBER_FIELDS = ("sponsor", "presenter", "addressee_member")
-
-
 def describe(column):
     """The data dictionary's description of a CSV column or JSON field."""
     if column in DESCRIPTIONS:
@@ -111,7 +127,7 @@ def describe(column):
     if column.startswith("signatures_"):
         province = Province(column.removeprefix("signatures_")).label
         return _("Validated signatures from %(province)s.") % {"province": province}
-    for base, parts in [*NAME_COLUMNS.items(), *[(m, MEMBER_COLUMNS) for m in MEMBER_FIELDS]]:
+    for base, parts in [*NAME_PARTS.items(), *[(m, MEMBER_PARTS) for m in MEMBER_FIELDS]]:
         for part in parts:
             if column == f"{base}_{part}":
                 return _("%(field)s: %(part)s.") % {
@@ -132,22 +148,6 @@ def export_petitions(request):
     return petition_filter.qs, None
 
 
-def _csv_stream(petitions):
-    yield (BOM + csv_text(COLUMNS) + "\r\n").encode()
-    for lines in export_lines(petitions, "csv", between=b"\r\n"):
-        yield lines + b"\r\n"
-
-
-def _json_stream(petitions):
-    # One petition per line, as the export command writes it: the import command and any
-    # JSON reader take it back.
-    separator = b"[\n"
-    for lines in export_lines(petitions, "json", between=b",\n"):
-        yield separator + lines
-        separator = b",\n"
-    yield b"[\n]\n" if separator == b"[\n" else b"\n]\n"
-
-
 def _attachment(stream, content_type, extension):
     response = StreamingHttpResponse(stream, content_type=content_type)
     name = f"petitions-{timezone.localdate():%Y-%m-%d}.{extension}"
@@ -159,14 +159,14 @@ def export_csv(request):
     petitions, error = export_petitions(request)
     if error:
         return error
-    return _attachment(_csv_stream(petitions), "text/csv; charset=utf-8", "csv")
+    return _attachment(csv_stream(petitions), "text/csv; charset=utf-8", "csv")
 
 
 def export_json(request):
     petitions, error = export_petitions(request)
     if error:
         return error
-    return _attachment(_json_stream(petitions), "application/json; charset=utf-8", "json")
+    return _attachment(json_stream(petitions), "application/json; charset=utf-8", "json")
 
 
 def data_dictionary(request):
@@ -178,13 +178,14 @@ def data_dictionary(request):
     context = {
         "filters": [(name, field.label) for name, field in PetitionFilter.base_filters.items()],
         "max_page_size": MAX_API_PAGE_SIZE,
-        "csv_columns": [(column, describe(column)) for column in COLUMNS],
-        "json_fields": [(field, describe(field)) for field in JSON_FIELDS],
+        "csv_columns": [(column, describe(column)) for column in CSV_COLUMNS],
+        "json_fields": [(field, describe(field)) for field in RECORD_FIELDS],
         "api_fields": [
             (name, field.help_text) for name, field in PetitionDetailSerializer().fields.items()
         ],
         "example": example if example and example.presented_on else None,
         "example_url": petition_url(example) if example else "",
         "today": timezone.localdate(),
+        "file_changes": FILE_CHANGES,
     }
     return render(request, "petitions/data_dictionary.html", context)

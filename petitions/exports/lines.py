@@ -25,60 +25,20 @@ from django.db.models import Q
 from django.utils import timezone
 from psycopg.adapt import Loader
 
-from petitions.house.codecs import CSV_COLUMNS
-from petitions.house.records import EXPORT_FIELDS, jsonable
-from petitions.house.table import AT, TABLE_COLUMNS, csv_cells, export_record_from_row, export_table
-from petitions.models import ExportLine, Petition, response_deadline, response_due_on
+from petitions.exports.fields import CSV_COLUMNS
+from petitions.exports.table import AT, csv_cells, export_record, export_table
+from petitions.house.records import jsonable
+from petitions.models import ExportLine, Petition, response_due_on
 
 # Rows read, built or written at a time.
 CHUNK_SIZE = 1000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 URL_PLACEHOLDER = "e-0"
-
-# Derived from the facts, for researchers; after the responses in the CSV.
-DERIVED_FIELDS = [
-    "response_count",
-    "first_response_on",
-    "last_response_on",
-    "response_due_on",
-    "days_to_respond",
-    "responded_within_45_days",
-    "url",
-]
-_CSV_AFTER = CSV_COLUMNS.index("responses") + 1
-COLUMNS = [*CSV_COLUMNS[:_CSV_AFTER], *DERIVED_FIELDS, *CSV_COLUMNS[_CSV_AFTER:]]
-_AFTER = EXPORT_FIELDS.index("responses") + 1
-JSON_FIELDS = [*EXPORT_FIELDS[:_AFTER], *DERIVED_FIELDS, *EXPORT_FIELDS[_AFTER:]]
-_CSV_URL = COLUMNS.index("url")
+_CSV_URL = CSV_COLUMNS.index("url")
 # The address's value in a JSON line as built; a string's own quotes are escaped, so
 # this text stands only for the top-level key.
 _JSON_URL = '"url": null'
-
-
-def deadline_facts(presented_on, first_response_on, today=None):
-    """The 45-day deadline of Standing Order 36(8): when it falls, how long the first
-    response took, and whether it was met (None while not presented or not yet due)."""
-    deadline = response_deadline(presented_on, first_response_on, today or timezone.localdate())
-    if deadline is None:
-        return {"response_due_on": None, "days_to_respond": None, "responded_within_45_days": None}
-    within = {"met": True, "late": False, "overdue": False, "pending": None}[deadline[0]]
-    return {
-        "response_due_on": response_due_on(presented_on),
-        "days_to_respond": (first_response_on - presented_on).days if first_response_on else None,
-        "responded_within_45_days": within,
-    }
-
-
-def response_facts(row, today=None):
-    """Responses tabled, when, and the deadline facts, from a row of the export table."""
-    first = row[AT["first_response_on"]]
-    return {
-        "response_count": row[AT["response_count"]],
-        "first_response_on": first,
-        "last_response_on": row[AT["last_response_on"]],
-        **deadline_facts(row[AT["presented_on"]], first, today),
-    }
+# Excel reads a CSV as UTF-8 only when it starts with a byte order mark.
+BOM = "\ufeff"
 
 
 def petition_url(petition):
@@ -91,30 +51,11 @@ def csv_text(cells):
     return buffer.getvalue()
 
 
-def _csv_cells(row, today):
-    """The row's cells in COLUMNS order, the address left empty."""
-    cells = csv_cells(row)
-    facts = response_facts(row, today)
-    within = facts["responded_within_45_days"]
-    facts["responded_within_45_days"] = None if within is None else str(within).lower()
-    # As text, so that a negative number of days would be made harmless like any cell.
-    if facts["days_to_respond"] is not None:
-        facts["days_to_respond"] = str(facts["days_to_respond"])
-    facts["url"] = None
-    cells[_CSV_AFTER:_CSV_AFTER] = [facts[field] for field in DERIVED_FIELDS]
-    # A cell a spreadsheet would run as a formula is shown as text. (Numbers never start
-    # with "-": the database refuses negative counts and ids.)
-    return [
-        "'" + cell if type(cell) is str and cell.startswith(FORMULA_PREFIXES) else cell
-        for cell in cells
-    ]
-
-
 def _csv_line(row, today):
     """The CSV line (no line end) and where the address goes in it, in bytes of UTF-8:
     the cells after it are written as they are in the whole line (two or more cells: a
     row of one empty cell would be written `""`), so its place is found from the end."""
-    cells = _csv_cells(row, today)
+    cells = csv_cells(row, today)
     text = csv_text(cells)
     after = csv_text(cells[_CSV_URL + 1 :]).encode()
     return text, len(text.encode()) - len(after) - 1
@@ -123,9 +64,7 @@ def _csv_line(row, today):
 def _json_line(row, today):
     """The JSON line, as json.dumps writes the record, less the address's value; and
     where that value goes, in bytes of UTF-8."""
-    record = export_record_from_row(row[: len(TABLE_COLUMNS)])
-    record.update(response_facts(row, today), url=None)
-    text = _json_text({field: record[field] for field in JSON_FIELDS})
+    text = _json_text(export_record(row, today))
     at = text.index(_JSON_URL) + len(_JSON_URL) - len("null")
     return text[:at] + text[at + len("null") :], len(text[:at].encode())
 
@@ -277,3 +216,24 @@ def export_lines(petitions, format, *, between):
                 parts += (line[:url_at], before, number.encode(), after, line[url_at:], between)
         if parts:
             yield b"".join(parts[:-1])
+
+
+def csv_stream(petitions):
+    """The CSV export of `petitions`, UTF-8 with a byte order mark, as the site serves
+    it and the export command writes it."""
+    yield (BOM + csv_text(CSV_COLUMNS) + "\r\n").encode()
+    for lines in export_lines(petitions, "csv", between=b"\r\n"):
+        yield lines + b"\r\n"
+
+
+def json_stream(petitions):
+    """The JSON export of `petitions`: one petition a line, which the import command and
+    any JSON reader take back."""
+    separator = b"[\n"
+    for lines in export_lines(petitions, "json", between=b",\n"):
+        yield separator + lines
+        separator = b",\n"
+    yield b"[\n]\n" if separator == b"[\n" else b"\n]\n"
+
+
+STREAMS = {"csv": csv_stream, "json": json_stream}

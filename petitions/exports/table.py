@@ -6,8 +6,11 @@ about a thousand rows a second; this runs at tens of thousands.
 The cells are what the CSV writes: text and numbers as stored, a Member or a name as
 its parts, keywords and responses as JSON text laid out exactly as `json.dumps` lays it
 out (PostgreSQL escapes a string as it does), so a row is written without being looked
-at. A JSON record is nested back from the same cells (`export_record_from_row`)."""
+at. This is the one builder of the export record: `csv_cells` gives a row's CSV cells
+and `export_record` the record the JSON export writes and the House's XML is written
+from, both with the facts derived for researchers (`response_facts`)."""
 
+import datetime
 import json
 
 from django.contrib.postgres.fields import ArrayField
@@ -29,13 +32,24 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from petitions.house.codecs import CSV_COLUMNS, MEMBER_COLUMNS, NAME_COLUMNS
-from petitions.house.records import EXPORT_FIELDS, OTTAWA, PROVINCE_CODES
-from petitions.models import Petition, ProvinceSignatureCount
+from petitions.exports.fields import (
+    CSV_COLUMNS,
+    DATETIME_FIELDS,
+    DERIVED_FIELDS,
+    JSON_CELLS,
+    MEMBER_FIELDS,
+    MEMBER_PARTS,
+    NAME_PARTS,
+    PROVINCE_CODES,
+    RECORD_FIELDS,
+    STORED_COLUMNS,
+)
+from petitions.house.dates import OTTAWA
+from petitions.models import Petition, ProvinceSignatureCount, response_deadline, response_due_on
 from responses.models import GovernmentResponse
 
-MEMBERS = ("sponsor", "presenter", "addressee_member")
 # Where a name's parts are stored, by its key in a record.
 NAME_SOURCES = {
     "topic": {"en": "topic__name_en", "fr": "topic__name_fr"},
@@ -46,7 +60,6 @@ NAME_SOURCES = {
         "fr": "sponsor_caucus__name_fr",
     },
 }
-DATETIMES = ("opens_at", "closes_at")
 COUNT_COLUMNS = [f"signatures_{code}" for code in PROVINCE_CODES]
 
 
@@ -127,10 +140,10 @@ def _province_counts():
 
 
 def _sources():
-    """What the database reads for each CSV column, in CSV order; the counts by province
-    come as one array in the place of the first, then the response facts."""
+    """What the database reads for each stored CSV column, in CSV order; the counts by
+    province come as one array in the place of the first, then the response facts."""
     sources = {}
-    for column in CSV_COLUMNS:
+    for column in STORED_COLUMNS:
         if column in COUNT_COLUMNS:
             sources.setdefault("province_counts", _province_counts())
         elif column == "keywords":
@@ -141,7 +154,7 @@ def _sources():
             sources[column] = F(f"session__{column}")
         elif column.startswith("session_"):
             sources[column] = F(f"session__{column.removeprefix('session_')}")
-        elif column in DATETIMES:
+        elif column in DATETIME_FIELDS:
             sources[column] = F(f"window__{column}")
         elif column == "status":
             sources[column] = F("status")
@@ -160,8 +173,8 @@ def _part_source(column):
         for part, source in parts.items():
             if column == f"{key}_{part}":
                 return F(source)
-    for member in MEMBERS:
-        for part in MEMBER_COLUMNS:
+    for member in MEMBER_FIELDS:
+        for part in MEMBER_PARTS:
             if column == f"{member}_{part}":
                 return F(f"{member}__{part}")
     return None
@@ -192,44 +205,100 @@ TABLE_COLUMNS = list(_sources())
 AT = {name: index for index, name in enumerate(TABLE_COLUMNS)}
 _COUNTS_AT = AT["province_counts"]
 _NO_COUNTS = [None] * len(PROVINCE_CODES)
+# Where the derived facts go among the CSV cells.
+_DERIVED_AT = CSV_COLUMNS.index(DERIVED_FIELDS[0])
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def isoformat(moment):
-    """An aware datetime as the exports write it: ISO 8601 on Ottawa's clock."""
-    return None if moment is None else moment.astimezone(OTTAWA).isoformat()
+def deadline_facts(presented_on, first_response_on, today=None):
+    """The 45-day deadline of Standing Order 36(8): when it falls, how long the first
+    response took, and whether it was met (None while not presented or not yet due)."""
+    deadline = response_deadline(presented_on, first_response_on, today or timezone.localdate())
+    if deadline is None:
+        return {"response_due_on": None, "days_to_respond": None, "responded_within_45_days": None}
+    within = {"met": True, "late": False, "overdue": False, "pending": None}[deadline[0]]
+    return {
+        "response_due_on": response_due_on(presented_on),
+        "days_to_respond": (first_response_on - presented_on).days if first_response_on else None,
+        "responded_within_45_days": within,
+    }
 
 
-def csv_cells(row):
-    """The CSV_COLUMNS cells of a table row, ready for csv.writer (None is empty)."""
+def response_facts(row, today):
+    """Responses tabled, when, and the deadline facts, from a row of the export table;
+    the address is left for the writer, which knows the language asked (lines.py)."""
+    first = row[AT["first_response_on"]]
+    return {
+        "response_count": row[AT["response_count"]],
+        "first_response_on": first,
+        "last_response_on": row[AT["last_response_on"]],
+        **deadline_facts(row[AT["presented_on"]], first, today),
+        "url": None,
+    }
+
+
+def ottawa_time(moment):
+    return None if moment is None else moment.astimezone(OTTAWA)
+
+
+def csv_cells(row, today):
+    """The CSV_COLUMNS cells of a table row as of `today`, ready for csv.writer (None is
+    empty; the address empty, for the writer to fill)."""
     cells = list(row[: AT["response_count"]])
     cells[_COUNTS_AT : _COUNTS_AT + 1] = cells[_COUNTS_AT] or _NO_COUNTS
-    for name in DATETIMES:
+    for name in DATETIME_FIELDS:
         index = CSV_COLUMNS.index(name)
-        cells[index] = isoformat(cells[index])
-    return cells
+        cells[index] = None if cells[index] is None else ottawa_time(cells[index]).isoformat()
+    facts = response_facts(row, today)
+    within = facts["responded_within_45_days"]
+    facts["responded_within_45_days"] = None if within is None else str(within).lower()
+    # As text, so that a negative number of days would be made harmless like any cell.
+    if facts["days_to_respond"] is not None:
+        facts["days_to_respond"] = str(facts["days_to_respond"])
+    cells[_DERIVED_AT:_DERIVED_AT] = [facts[field] for field in DERIVED_FIELDS]
+    # A cell a spreadsheet would run as a formula is shown as text. (Numbers never start
+    # with "-": the database refuses negative counts and ids.)
+    return [
+        "'" + cell if type(cell) is str and cell.startswith(FORMULA_PREFIXES) else cell
+        for cell in cells
+    ]
 
 
-def export_record_from_row(row):
-    """The export record (the JSON export's object) a table row stands for."""
-    cell = dict(zip(TABLE_COLUMNS, row, strict=True))
+def export_record(row, today):
+    """The export record a table row stands for, as of `today`, in RECORD_FIELDS order:
+    dates as dates, times as aware datetimes on Ottawa's clock (the JSON writer makes
+    them ISO 8601), the address None for the writer to fill."""
+    cell = dict(zip(TABLE_COLUMNS, row[: len(TABLE_COLUMNS)], strict=True))
+    facts = response_facts(row, today)
     record = {}
-    for field in EXPORT_FIELDS:
-        if field in NAME_COLUMNS:
-            parts = {part: cell[f"{field}_{part}"] for part in NAME_COLUMNS[field]}
-            record[field] = parts if parts[NAME_COLUMNS[field][0]] is not None else None
-        elif field in MEMBERS:
-            parts = {part: cell[f"{field}_{part}"] for part in MEMBER_COLUMNS}
-            record[field] = parts if parts["first_name"] is not None else None
+    for field in RECORD_FIELDS:
+        if field in NAME_PARTS or field in MEMBER_FIELDS:
+            parts = {part: cell[f"{field}_{part}"] for part in NAME_PARTS.get(field, MEMBER_PARTS)}
+            record[field] = parts if any(value is not None for value in parts.values()) else None
         elif field == "province_counts":
             counts = zip(PROVINCE_CODES, cell[field] or _NO_COUNTS, strict=True)
             # In code order, as the counts' model orders them.
             record[field] = {code: count for code, count in sorted(counts) if count is not None}
-        elif field in ("keywords", "responses"):
+        elif field in JSON_CELLS:
             record[field] = json.loads(cell[field]) if cell[field] else []
-        elif field in DATETIMES:
-            record[field] = isoformat(cell[field])
+        elif field in DATETIME_FIELDS:
+            record[field] = ottawa_time(cell[field])
+        elif field in facts:
+            record[field] = facts[field]
         elif field == "status":
             record[field] = cell[field] or ""
         else:
             record[field] = cell[field]
+    for response in record["responses"]:
+        if response["tabled_on"] is not None:
+            response["tabled_on"] = datetime.date.fromisoformat(response["tabled_on"])
     return record
+
+
+def export_records(queryset, *, at=None, chunk_size=2000):
+    """The export records of `queryset`, in its order, as of `at` (now by default)."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    for row in table_rows(export_table(queryset, at=at), chunk_size=chunk_size):
+        yield export_record(row, today)
