@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from petitions.exports.codecs import JsonFileError
+from petitions.exports.fields import STORED_FIELDS
 from petitions.house.records import RecordError, fold
 from petitions.house.xml import XmlFileError
 from petitions.models import (
@@ -33,30 +34,10 @@ from petitions.models import (
 from petitions.services.lookups import Lookups, RecordInvalid, validation_errors
 from responses.models import GovernmentResponse
 
-# Fields a record sets on the petition as they are.
-PLAIN_FIELDS = [
-    "kind",
-    "house_id",
-    "petitioner_name",
-    "petitioner_city",
-    "petitioner_province",
-    "original_language",
-    "addressee_kind",
-    "whereas_en",
-    "whereas_fr",
-    "prayer_en",
-    "prayer_fr",
-    "sponsor_riding",
-    "sponsor_province",
-    "presenter_riding",
-    "presentation_number",
-    "presented_on",
-    "outcome",
-    "outcome_on",
-    "signature_count",
-    "source_url",
-    "source_note",
-]
+# Fields a record sets on the petition as they are: the record's fields stored in a
+# column of the petition's own (the number is how it was found).
+_COLUMNS = {field.name for field in Petition._meta.concrete_fields if not field.is_relation}
+PLAIN_FIELDS = [name for name in STORED_FIELDS if name in _COLUMNS and name != "number"]
 RESPONSE_VALUES = [
     "ministry_id",
     "signed_by",
