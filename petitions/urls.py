@@ -18,6 +18,12 @@ urlpatterns = [
     path("ministries/<slug:slug>/", views.ministry_detail, name="ministry_detail"),
     path("stats/", stats.stats_page, name="stats"),
     path("data/", exports.data_dictionary, name="data_dictionary"),
+    path("data/releases/", exports.release_list, name="release_list"),
+    path(
+        "data/releases/<str:name>/<str:file_name>",
+        exports.release_download,
+        name="release_download",
+    ),
     path("feeds/petitions/", cached_page(feeds.PetitionFeed()), name="petition_feed"),
     path("feeds/responses/", cached_page(feeds.ResponseFeed()), name="response_feed"),
 ]

@@ -124,6 +124,9 @@ else:
 # Seconds a rendered public page, and any value kept for pages, lives at most
 # (petitions/cache.py); 0 keeps no page.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "60"))
+# Where `release_dataset` writes the archive's citable releases and /data/releases/
+# serves them from: storage every web node shares when several run.
+RELEASES_DIR = Path(env("RELEASES_DIR", str(BASE_DIR / "releases")))
 # Figures of the whole archive (statistics, counts, response times) are computed anew in
 # a thread after a change, the last ones served meanwhile (petitions/cache.py).
 REFRESH_FIGURES_IN_BACKGROUND = env_bool("REFRESH_FIGURES_IN_BACKGROUND", True)

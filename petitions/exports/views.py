@@ -8,11 +8,12 @@ address. Each petition's line is read as kept (lines.py)."""
 
 import datetime
 
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from petitions.exports import releases
 from petitions.exports.fields import (
     CSV_COLUMNS,
     MEMBER_FIELDS,
@@ -189,3 +190,15 @@ def data_dictionary(request):
         "file_changes": FILE_CHANGES,
     }
     return render(request, "petitions/data_dictionary.html", context)
+
+
+def release_list(request):
+    """/data/releases/: every release with its files, sizes, checksums and citation."""
+    return render(request, "petitions/releases.html", {"releases": releases.release_list()})
+
+
+def release_download(request, name, file_name):
+    path = releases.release_file(name, file_name)
+    if path is None:
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"{name}-{file_name}")

@@ -12,6 +12,7 @@ transactional test, these or others in the suite, also empties the Clerk group t
 migration made: the browser tests make it again before they start and after the last."""
 
 import datetime
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,7 @@ PUBLIC_PAGES = [
     PageType("ministry", "petitions:ministry_detail", {"slug": "minister-of-public-safety"}),
     PageType("stats", "petitions:stats"),
     PageType("data-dictionary", "petitions:data_dictionary"),
+    PageType("releases", "petitions:release_list"),
     PageType("not-found", "petitions:petition_detail", {"number": "e-999999"}, status=404),
 ]
 ADMIN_LOGIN = PageType("admin-login", "admin:login")
@@ -153,10 +155,10 @@ def _clerk_group_kept_after_the_last_browser_test(django_db_setup, django_db_blo
 
 
 @pytest.fixture
-def archive(_clerk_group_kept_after_the_last_browser_test, live_server):
-    """The Clerk group, the reference data, the ten real House records, and one petition
+def archive(_clerk_group_kept_after_the_last_browser_test, live_server, settings, tmp_path):
+    """The Clerk group, the reference data, the ten real House records, one petition
     open for signature now (the real ones are all closed), committed for the live
-    server."""
+    server, and a release of them."""
     from petitions.models import ParliamentarySession, Topic
     from tests.factories import PetitionFactory, SignatureWindowFactory
 
@@ -174,6 +176,8 @@ def archive(_clerk_group_kept_after_the_last_browser_test, live_server):
         opens_at=timezone.now() - datetime.timedelta(days=10),
         closes_at=timezone.now() + datetime.timedelta(days=20),
     )
+    settings.RELEASES_DIR = tmp_path / "releases"
+    call_command("release_dataset", stdout=io.StringIO())
     return live_server
 
 
