@@ -234,7 +234,9 @@ def _apply(record, petition, lookups):
     if "ministry" in record:
         petition.ministry = lookups.ministry(record["ministry"], partner=petition.ministry_id)
     if "sponsor_caucus" in record:
-        petition.sponsor_caucus = lookups.caucus(record["sponsor_caucus"])
+        petition.sponsor_caucus = lookups.caucus(
+            record["sponsor_caucus"], partner=petition.sponsor_caucus_id
+        )
     if "sponsor" in record:
         petition.sponsor = lookups.member(
             record["sponsor"],

@@ -195,16 +195,22 @@ class Lookups:
                 self.caucuses[fold(name)] = caucus
                 self._remember(self.caucuses, fold(name), caucus)
 
-    def caucus(self, names):
+    def caucus(self, names, partner=None):
         """A caucus by any of its spellings ("Conservative Caucus", "CPC", "Caucus
-        conservateur"), case and accents aside."""
+        conservateur"), case and accents aside. `partner` is the petition's caucus
+        already: as for topics (_named), an unknown name in one language becomes its
+        name in that language when it was made from the other language's alone."""
         if not names:
             return None
-        given = [names.get(key, "").strip() for key in ("short", "en", "fr")]
+        given = [(names.get(key) or "").strip() for key in ("short", "en", "fr")]
         for name in given:
             if name and fold(name) in self.caucuses:
                 return self.caucuses[fold(name)]
         short, english, french = given
+        if partner is not None and bool(english) != bool(french):
+            caucus = self._caucus_named_again(partner, english, french)
+            if caucus is not None:
+                return caucus
         name = english or short or french
         caucus = Caucus(
             short_name=short or name,
@@ -218,6 +224,33 @@ class Lookups:
         except ValidationError as error:
             raise RecordInvalid(validation_errors(error, "sponsor_caucus.")) from None
         caucus.save()
+        self._index_caucus(caucus)
+        return caucus
+
+    def _caucus_named_again(self, partner, english, french):
+        caucus = next((c for c in self.caucuses.values() if c.pk == partner), None)
+        if caucus is None or fold(caucus.name_en) != fold(caucus.name_fr):
+            return None  # it has a name in each language: the record names another
+        before = {
+            "short_name": caucus.short_name,
+            "name_en": caucus.name_en,
+            "name_fr": caucus.name_fr,
+            "slug": caucus.slug,
+            "aliases": list(caucus.aliases or []),
+        }
+        changes = {"aliases": [*before["aliases"], english or french]}
+        if french:
+            changes["name_fr"] = french
+        else:
+            # Made from its French name alone: the English one takes its place, and
+            # the address follows the English name as for every other caucus.
+            changes.update(name_en=english, slug=unique_slug(Caucus, english))
+            if caucus.short_name == caucus.name_fr:
+                changes["short_name"] = english
+        self.named.append((caucus, before, []))
+        for name, value in changes.items():
+            setattr(caucus, name, value)
+        caucus.save(update_fields=list(changes))
         self._index_caucus(caucus)
         return caucus
 

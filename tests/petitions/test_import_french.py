@@ -296,3 +296,24 @@ def test_a_french_name_unknown_to_the_archive_does_not_move_a_petition_off_its_t
         assert "0 rejected" in load(tmp_path, f"{language}.xml", xml(texts[language]))
     topic = Petition.objects.select_related("topic").get(number="e-5001").topic
     assert (topic.name_en, topic.name_fr) == ("Public safety", "Sécurité publique")
+
+
+@pytest.mark.parametrize(
+    "order", [("en", "fr"), ("fr", "en")], ids=["english first", "french first"]
+)
+def test_an_unknown_caucus_named_in_both_languages_is_one_caucus_in_either_order(
+    db, tmp_path, order
+):
+    from petitions.models import Caucus
+
+    texts = {
+        "en": ENGLISH.replace("Bloc Québécois Caucus", "Space Party Caucus"),
+        "fr": FRENCH.replace("Caucus du Bloc Québécois", "Caucus du Parti spatial"),
+    }
+    for language in order:
+        report = load(tmp_path, f"{language}.xml", xml(texts[language]))
+        assert "0 rejected" in report, report
+    caucus = Caucus.objects.get(name_fr="Caucus du Parti spatial")
+    assert (caucus.name_en, caucus.slug) == ("Space Party Caucus", "space-party-caucus")
+    assert not Caucus.objects.filter(name_en="Caucus du Parti spatial").exists()
+    assert Petition.objects.get(number="e-5001").sponsor_caucus == caucus
