@@ -28,6 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from petitions.cache import read_version
@@ -157,18 +158,10 @@ def _write(folder, name, previous, tick):
             for chunk in stream(petitions):
                 out.write(chunk)
     _write_parquet(petitions, folder / "petitions.parquet", tick)
-    digests = _json_digests(folder / "petitions.json")
-    with open(folder / DIGESTS, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["number", "digest"])
-        writer.writerows(digests.items())
+    _write_digests(folder / DIGESTS)
     _write_dictionary(folder / "data-dictionary.csv")
-    changes = _changes(previous, digests)
-    counts = {"petitions": len(digests), **{k: len(v) for k, v in changes.items()}}
+    counts = _write_changelog(folder / "CHANGELOG.md", name, previous)
     citation = _citation(name)
-    (folder / "CHANGELOG.md").write_text(
-        _changelog(name, previous, counts, changes), encoding="utf-8"
-    )
     (folder / "CITATION.cff").write_text(_citation_cff(name, created_at), encoding="utf-8")
     files = [
         *DATA_FILES,
@@ -250,40 +243,73 @@ def _write_parquet(petitions, path, tick):
                 tick(len(batch))
 
 
-_NUMBER = re.compile(rb'\A\{"number": "([^"\\]+)"')
+# Each petition's digest: the first 16 hex digits of the SHA-256 of its kept JSON line
+# (lines.py), which the JSON file was just written from.
+DIGESTS_SQL = """
+SELECT petition.number, left(encode(sha256(convert_to(line.json, 'UTF8')), 'hex'), 16)
+FROM petitions_petition AS petition
+JOIN petitions_exportline AS line ON line.petition_id = petition.id
+"""
+CHANGES_SQL = {
+    "added": "SELECT number FROM release_now LEFT JOIN release_before USING (number) "
+    "WHERE release_before.number IS NULL ORDER BY number",
+    "changed": "SELECT number FROM release_now JOIN release_before USING (number) "
+    "WHERE release_now.digest <> release_before.digest ORDER BY number",
+    "removed": "SELECT number FROM release_before LEFT JOIN release_now USING (number) "
+    "WHERE release_now.number IS NULL ORDER BY number",
+}
 
 
-def _json_digests(path):
-    """{number: the first 16 hex digits of the SHA-256 of its JSON line}: one line a
-    petition, each starting with its number (lines.py)."""
-    digests = {}
-    with open(path, "rb") as lines:
-        for line in lines:
-            line = line.rstrip(b"\n").removesuffix(b",")
-            match = _NUMBER.match(line)
-            if match:
-                digests[match.group(1).decode()] = hashlib.sha256(line).hexdigest()[:16]
-    return digests
+def _write_digests(path):
+    with connection.cursor() as cursor, open(path, "wb") as out:
+        sql = f"COPY ({DIGESTS_SQL} ORDER BY 1) TO STDOUT (FORMAT csv, HEADER)"
+        with cursor.copy(sql) as copy:
+            for data in copy:
+                out.write(data)
 
 
-def _previous_digests(previous):
-    if previous is None:
-        return {}
-    path = releases_dir() / previous["name"] / DIGESTS
-    with open(path, encoding="utf-8", newline="") as rows:
-        return {row["number"]: row["digest"] for row in csv.DictReader(rows)}
+def _write_changelog(path, name, previous):
+    """The changelog against `previous`, compared in the database (two tables of a
+    million short rows), its lists read a thousand numbers at a time; the counts."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Dropped here as well as at commit: inside an outer transaction there is none.
+        cursor.execute("DROP TABLE IF EXISTS release_now, release_before")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE release_now (number text PRIMARY KEY, digest text) "
+            f"ON COMMIT DROP; INSERT INTO release_now {DIGESTS_SQL}"
+        )
+        cursor.execute(
+            "CREATE TEMPORARY TABLE release_before (number text PRIMARY KEY, digest text) "
+            "ON COMMIT DROP"
+        )
+        if previous is not None:
+            before = releases_dir() / previous["name"] / DIGESTS
+            with (
+                open(before, "rb") as data,
+                cursor.copy("COPY release_before FROM STDIN (FORMAT csv, HEADER)") as copy,
+            ):
+                while block := data.read(1 << 20):
+                    copy.write(block)
+        counts = {}
+        cursor.execute("SELECT count(*) FROM release_now")
+        counts["petitions"] = cursor.fetchone()[0]
+        for kind, sql in CHANGES_SQL.items():
+            cursor.execute(f"SELECT count(*) FROM ({sql}) AS rows")
+            counts[kind] = cursor.fetchone()[0]
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(_changelog_head(name, previous, counts))
+            for kind, sql in CHANGES_SQL.items() if previous else ():
+                if counts[kind]:
+                    out.write(f"\n## Petitions {kind}\n\n")
+                    with connection.connection.cursor(name=f"release_{kind}") as rows:
+                        rows.itersize = 1000
+                        rows.execute(sql)
+                        for (number,) in rows:
+                            out.write(f"{number}\n")
+    return counts
 
 
-def _changes(previous, digests):
-    before = _previous_digests(previous)
-    return {
-        "added": sorted(set(digests) - set(before)),
-        "changed": sorted(n for n in digests if n in before and before[n] != digests[n]),
-        "removed": sorted(set(before) - set(digests)),
-    }
-
-
-def _changelog(name, previous, counts, changes):
+def _changelog_head(name, previous, counts):
     out = io.StringIO()
     out.write(f"# Release {name}\n\n")
     out.write(f"{counts['petitions']:,} petitions.\n\n")
@@ -303,10 +329,6 @@ def _changelog(name, previous, counts, changes):
     out.write(f"- columns removed: {', '.join(removed_columns) or 'none'}\n")
     if moved:
         out.write("- columns reordered\n")
-    for kind in ("added", "changed", "removed"):
-        if changes[kind]:
-            out.write(f"\n## Petitions {kind}\n\n")
-            out.write("".join(f"{number}\n" for number in changes[kind]))
     return out.getvalue()
 
 
