@@ -89,6 +89,7 @@ from petitions.models.search import (
     computed,
     normalize_petition_number,
     search_has_terms,
+    search_passages,
     search_query,
 )
 from petitions.models.status import (
@@ -161,6 +162,7 @@ __all__ = [
     "response_deadline",
     "response_due_on",
     "search_has_terms",
+    "search_passages",
     "search_query",
     "status_conditions",
     "status_filter",
