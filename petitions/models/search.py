@@ -166,7 +166,7 @@ def search_passages(petitions, text, language):
         headlines[code] = SearchHeadline(
             body, query, config=PASSAGE_CONFIGS[code], **PASSAGE_OPTIONS
         )
-    rows = Petition.objects.filter(pk__any=[petition.pk for petition in petitions])
+    rows = Petition.objects.filter(pk__any=[petition.pk for petition in petitions]).order_by()
     found = {
         pk: (first, second)
         for pk, first, second in rows.annotate(
