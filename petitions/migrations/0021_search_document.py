@@ -123,10 +123,13 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
--- A Member renamed or moved to another riding: the petitions they sponsored or presented.
+-- A Member renamed or moved to another riding, a topic or keyword renamed: every
+-- petition naming it reads otherwise, so each is written again without first computing
+-- whether it changed (the row trigger computes it once).
 CREATE FUNCTION member_search_stale() RETURNS trigger AS $$
 BEGIN
-    PERFORM petition_search_refresh(ARRAY(
+    UPDATE petitions_petition SET search_document = NULL
+    WHERE id IN (
         WITH renamed AS (
             SELECT c.id FROM changed c JOIN before_change b ON b.id = c.id
             WHERE (c.first_name, c.last_name, c.riding)
@@ -135,31 +138,31 @@ BEGIN
         SELECT id FROM petitions_petition WHERE sponsor_id IN (SELECT id FROM renamed)
         UNION
         SELECT id FROM petitions_petition WHERE presenter_id IN (SELECT id FROM renamed)
-    ));
+    );
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION topic_search_stale() RETURNS trigger AS $$
 BEGIN
-    PERFORM petition_search_refresh(ARRAY(
-        SELECT id FROM petitions_petition WHERE topic_id IN (
-            SELECT c.id FROM changed c JOIN before_change b ON b.id = c.id
-            WHERE (c.name_en, c.name_fr) IS DISTINCT FROM (b.name_en, b.name_fr)
-        )
-    ));
+    UPDATE petitions_petition SET search_document = NULL
+    WHERE topic_id IN (
+        SELECT c.id FROM changed c JOIN before_change b ON b.id = c.id
+        WHERE (c.name_en, c.name_fr) IS DISTINCT FROM (b.name_en, b.name_fr)
+    );
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION keyword_search_stale() RETURNS trigger AS $$
 BEGIN
-    PERFORM petition_search_refresh(ARRAY(
-        SELECT DISTINCT petition_id FROM petitions_petition_keywords WHERE keyword_id IN (
+    UPDATE petitions_petition SET search_document = NULL
+    WHERE id IN (
+        SELECT petition_id FROM petitions_petition_keywords WHERE keyword_id IN (
             SELECT c.id FROM changed c JOIN before_change b ON b.id = c.id
             WHERE (c.name_en, c.name_fr) IS DISTINCT FROM (b.name_en, b.name_fr)
         )
-    ));
+    );
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
