@@ -109,9 +109,8 @@ PASSAGE_OPTIONS = {
     "start_sel": MARK_START,
     "stop_sel": MARK_STOP,
     "max_words": 24,
-    "min_words": 10,
-    "max_fragments": 2,
-    "fragment_delimiter": " … ",
+    "min_words": 12,
+    "max_fragments": 1,
 }
 PASSAGE_CONFIGS = {"en": "english_unaccent", "fr": "french_unaccent"}
 
@@ -182,6 +181,13 @@ def search_passages(petitions, text, language):
 
 
 def marked(headline):
-    """ts_headline's output as safe HTML: escaped, its markers made <mark>."""
-    html = escape(" ".join(headline.split()))
+    """ts_headline's output as safe HTML: escaped, its markers made <mark>, with an
+    ellipsis where it starts or stops mid-sentence."""
+    text = " ".join(headline.split())
+    plain = text.replace(MARK_START, "").replace(MARK_STOP, "")
+    if plain[:1].islower():
+        text = f"… {text}"
+    if plain[-1:] not in {".", "!", "?", ";", "»", '"', ")"}:
+        text = f"{text} …"
+    html = escape(text)
     return mark_safe(html.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))

@@ -201,3 +201,15 @@ def test_member_pages_show_the_same_rows(client):
     )
     response = client.get("/members/melissa-lantsman/")
     assert ("", "Fund the police.") in row_texts(response)
+
+
+def test_a_passage_from_the_middle_of_a_long_text_is_one_short_fragment_with_ellipses(
+    client,
+):
+    before = " ".join(f"word{n}" for n in range(60))
+    after = " ".join(f"more{n}" for n in range(60))
+    PetitionFactory(prayer_en=f"{before} affordable housing {after}")
+    _, text = row_text(client.get(LIST, {"q": "housing"}))
+    assert text.startswith("… ") and text.endswith(" …")
+    assert text.count("<mark>") == 1
+    assert len(text.split()) <= 24 + 3
