@@ -107,9 +107,9 @@ def manage(*args, env):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def prepare_database(petitions, seed):
-    """Create, seed or reuse bench_<size>; returns its URL."""
-    name = f"bench_{size_label(petitions)}"
+def prepare_database(petitions, seed, name=None):
+    """Create, seed or reuse bench_<size> (or `name`); returns its URL."""
+    name = name or f"bench_{size_label(petitions)}"
     url, admin_url = database_urls(name)
     exists = admin_sql(admin_url, "SELECT 1 FROM pg_database WHERE datname = %s", (name,))
     count = petition_count(url) if exists else 0
@@ -524,9 +524,12 @@ def main():
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
     parser.add_argument("--label", default=None, help="names the results file")
     parser.add_argument("--prepare", action="store_true", help="only build the database")
+    parser.add_argument(
+        "--database", help="the database to build or reuse, instead of bench_<size>"
+    )
     args = parser.parse_args()
 
-    url = prepare_database(args.petitions, args.seed)
+    url = prepare_database(args.petitions, args.seed, args.database)
     if args.prepare:
         return
     static_root = tempfile.mkdtemp(prefix="bench-static-")

@@ -19,7 +19,8 @@ TARGET_STATS = 200
 TARGET_OTHER = 50
 
 # Searched words: one in about one petition in twenty (a subject), one in every petition,
-# a phrase, a French word with its accent, and one letter.
+# a phrase, a French word with its accent, and one letter. Every search page also
+# computes its rows' passages (the matched words in context).
 COMMON_WORD = "housing"
 EVERYWHERE_WORD = "canada"
 PHRASE = '"affordable housing"'
@@ -90,9 +91,18 @@ def facts():
         .filter(row__in=range(1, petitions + 1, step))
         .values_list("number", flat=True)[:CRAWLED_PETITIONS]
     )
+    signer = detail.responses.order_by("position").values_list("signed_by", flat=True).first()
     return {
         "petitions": petitions,
         "detail": detail.number,
+        # Search words that only the search document's other fields hold: a topic's
+        # names, who signed a response, a Member's name with a word of the text, a
+        # number's bare digits with a word.
+        "topic_name_en": detail.topic.name_en,
+        "topic_name_fr": detail.topic.name_fr or detail.topic.name_en,
+        "signer": (signer or "Damoff").split(",")[0].split()[-1],
+        "member_name": member.last_name,
+        "number_digits": detail.number.removeprefix("e-").replace("-", ""),
         "crawled": crawled,
         "member": member.slug,
         "ministry": ministry.slug,
@@ -147,6 +157,19 @@ def scenarios(f):
         ("search, phrase", _list(q=PHRASE), TARGET_SEARCH),
         ("search, French accented", "/fr" + _list(q=FRENCH_WORD), TARGET_SEARCH),
         ("search, one letter", _list(q=ONE_LETTER), TARGET_SEARCH),
+        ("search, topic name", _list(q=f["topic_name_en"]), TARGET_SEARCH),
+        ("search, topic name in French", "/fr" + _list(q=f["topic_name_fr"]), TARGET_SEARCH),
+        ("search, response signer", _list(q=f["signer"]), TARGET_SEARCH),
+        (
+            "search, Member and word",
+            _list(q=f"{f['member_name']} {COMMON_WORD}"),
+            TARGET_SEARCH,
+        ),
+        (
+            "search, number digits and word",
+            _list(q=f"{f['number_digits']} {f['topic_name_en']}"),
+            TARGET_SEARCH,
+        ),
         (
             "search + 3 filters",
             _list(q=COMMON_WORD, session=f["session"], status="responded", province="ON"),

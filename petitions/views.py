@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import OperationalError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
@@ -13,6 +14,7 @@ from petitions.models import (
     Ministry,
     Petition,
     search_has_terms,
+    search_passages,
     time_limit,
     with_response_times,
 )
@@ -88,9 +90,11 @@ def petition_list(request):
             if not isinstance(error.__cause__, QueryCanceled):
                 raise
             too_slow = True
+    text = request.GET.get("q", "")
+    if page is not None and petition_filter.form.cleaned_data.get("q"):
+        search_passages(page.object_list, text, "fr" if get_language() == "fr" else "en")
     context = {"filter": petition_filter, "page": page, "count_limit": COUNT_LIMIT}
     context["too_slow"] = too_slow
-    text = request.GET.get("q", "")
     # Only operators or quotes: say so, not "check the spelling".
     context["nothing_to_search"] = bool(
         page is not None

@@ -1,7 +1,7 @@
 """Petitions and their former numbers."""
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -199,17 +199,11 @@ class Petition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # English and French text, accent-insensitive (see the text search configurations
-    # made in the first migration); feeds full-text search through a GIN index.
-    search_vector = models.GeneratedField(
-        expression=SearchVector("prayer_en", weight="A", config="english_unaccent")
-        + SearchVector("whereas_en", weight="B", config="english_unaccent")
-        + SearchVector("prayer_fr", weight="A", config="french_unaccent")
-        + SearchVector("whereas_fr", weight="B", config="french_unaccent")
-        + SearchVector("number", "petitioner_name", weight="C", config="simple"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # What search reads: the petition's numbers and text in English and French, and its
+    # topic, keywords, responses and Members, accents ignored. Kept by the database
+    # (petition_search_document, migration 0021) on every write of the petition or of
+    # what it names; feeds full-text search through a GIN index.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = PetitionQuerySet.as_manager()
     # Set by with_first_response_on() and recently_answered(). None where a list
@@ -217,6 +211,8 @@ class Petition(models.Model):
     # a tenth of a millisecond a row for each of the two.
     first_response_on = None
     last_response_on = None
+    # Set by search_passages() on a page of search results.
+    passage = None
 
     class Meta:
         ordering = ["-presented_on", "-number"]
@@ -256,7 +252,7 @@ class Petition(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="petition_search_vector"),
+            GinIndex(fields=["search_document"], name="petition_search_document"),
             # A session's, a Member's or a ministry's newest petitions (their pages, and
             # those filters sorted newest first), in the order of petition_activity.
             *[

@@ -17,7 +17,7 @@ from petitions.models.search import (
     MEMBER_MATCH_SIMILARITY,
     RANK_CANDIDATES,
     computed,
-    normalize_petition_number,
+    petition_number_readings,
     search_query,
 )
 from petitions.models.status import Status, status_conditions, status_filter
@@ -212,16 +212,20 @@ class PetitionQuerySet(models.QuerySet):
 
     def by_number(self, text):
         """The petition a person means by a typed number, its own or its presentation
-        number ("E 4172", "441-01184"), or None."""
-        number = normalize_petition_number(text)
-        if not number:
+        number ("E 4172", "441-01184"), or None. Bare digits can be read two ways
+        ("4172": e-4172, or presentation number 417-00002): None when both readings
+        find a petition, and the search then shows each."""
+        numbers = petition_number_readings(text)
+        if not numbers:
             return None
-        petition = (
-            self.filter(Q(number=number) | Q(presentation_number=number)).order_by("kind").first()
+        found = list(
+            self.filter(Q(number__in=numbers) | Q(presentation_number__in=numbers))
+            .order_by("kind")
+            .distinct()[:3]
         )
-        if petition is None:
-            petition = self.filter(former_numbers__number=number).first()
-        return petition
+        if not found:
+            found = list(self.filter(former_numbers__number__in=numbers).distinct()[:3])
+        return found[0] if len(found) == 1 else None
 
     def search(self, text, *, ranked=False, keep=computed):
         """Petitions whose text matches `text` (websearch syntax, English and French
@@ -251,7 +255,7 @@ class PetitionQuerySet(models.QuerySet):
         by_member = Q(sponsor__in=member_ids) | Q(presenter__in=member_ids)
         match = Q(pk__in=[])
         if query is not None:
-            match |= Q(search_vector=query)
+            match |= Q(search_document=query)
         if member_ids:
             match |= by_member
         matches = self.filter(match)
@@ -274,7 +278,7 @@ class PetitionQuerySet(models.QuerySet):
         if candidates is None:
             newest = matches.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
             candidates = list(newest[:RANK_CANDIDATES])
-        text_rank = SearchRank(F("search_vector"), query) if query is not None else Value(0.0)
+        text_rank = SearchRank(F("search_document"), query) if query is not None else Value(0.0)
         member_rank = Value(0.0)
         if member_ids:
             member_rank = Case(When(by_member, then=Value(1.0)), default=Value(0.0))

@@ -15,7 +15,6 @@ from petitions.cache import data_changed
 from petitions.house.dates import OTTAWA
 from petitions.models import (
     Caucus,
-    ExportLine,
     Keyword,
     Kind,
     Member,
@@ -96,7 +95,9 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
             # Row by row, foreign keys and the response trigger cost more than the rows
             # themselves; where the database lets us, they are checked once, set-based,
-            # after the load (see _seed_verify).
+            # after the load (see _seed_verify). The triggers that give a petition's row
+            # its derived values (activity date, search document, export lines) fire
+            # always, replica or not: the same SQL computes them for every writer.
             set_based = cursor.fetchone()[0]
             if set_based:
                 cursor.execute("SET LOCAL session_replication_role = replica")
@@ -129,22 +130,24 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
         writer = _CopyWriter(report, tick)
         try:
             for session, size in plan:
-                writer.put(
-                    _seed_session(
-                        rng,
-                        session,
-                        size,
-                        as_of=as_of,
-                        members=members[session.pk],
-                        topics=topics,
-                        ministries=ministries,
-                        keywords=keywords,
-                        state=state,
-                        sequence=sequences[session.pk],
-                        e_share=e_share,
-                        synthetic=synthetic,
-                    )
+                batch = _seed_session(
+                    rng,
+                    session,
+                    size,
+                    as_of=as_of,
+                    members=members[session.pk],
+                    topics=topics,
+                    ministries=ministries,
+                    keywords=keywords,
+                    state=state,
+                    sequence=sequences[session.pk],
+                    e_share=e_share,
+                    synthetic=synthetic,
                 )
+                if not set_based:
+                    # Each row checked as it comes: the petitions before what names them.
+                    batch.sort(key=lambda rows: rows[1] is not Petition)
+                writer.put(batch)
         finally:
             writer.close()
         if rebuilt is not None:
@@ -154,7 +157,6 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
                 editor.add_index(Petition, rebuilt)
         if set_based:
             _seed_verify()
-            _seed_export_lines()
         with connection.cursor() as cursor:
             # Petitions were numbered here; the other tables numbered their own rows.
             table = Petition._meta.db_table
@@ -174,7 +176,7 @@ def _drop_search_index(count):
     read petitions wait for the load to commit meanwhile: this is for demo databases."""
     if count < SEARCH_INDEX_REBUILD_FROM or count < Petition.objects.count():
         return None
-    index = next(i for i in Petition._meta.indexes if i.name == "petition_search_vector")
+    index = next(i for i in Petition._meta.indexes if i.name == "petition_search_document")
     with connection.schema_editor() as editor:
         editor.remove_index(Petition, index)
     return index
@@ -208,18 +210,6 @@ def _seed_verify():
             cursor.execute(check)
             if cursor.fetchone()[0]:
                 raise RuntimeError(f"Demo data broke a rule of the database: {check}")
-
-
-def _seed_export_lines():
-    """What the skipped trigger export_line_add does (petitions migration 0010): each new
-    petition gets its export lines, empty until an export builds them."""
-    lines, petitions = ExportLine._meta.db_table, Petition._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {lines} (petition_id, stamp, csv, csv_url_at, json, json_url_at) "
-            f"SELECT id, 0, '', 0, '', 0 FROM {petitions} petition WHERE NOT EXISTS "
-            f"(SELECT FROM {lines} line WHERE line.petition_id = petition.id)"
-        )
 
 
 def _max_e_number():
@@ -391,13 +381,9 @@ def _seed_session(
         state["petition_id"] += 1
         pk = petition["id"] = state["petition_id"]
         petition["created_at"] = petition["updated_at"] = state["created_at"]
-        # What the trigger petition_activity_on computes (skipped as a superuser).
-        petition["activity_on"] = petition["presented_on"]
         if petition["kind"] == Kind.ELECTRONIC:
             state["e_number"] += 1 + (rng.random() < 0.04)  # the House's numbers have gaps
             petition["number"] = f"e-{state['e_number']}"
-            if petition["activity_on"] is None:
-                petition["activity_on"] = petition["_opens_at"].astimezone(OTTAWA).date()
             windows.append(
                 {
                     "petition_id": pk,
@@ -417,12 +403,15 @@ def _seed_session(
         links.extend(
             {"petition_id": pk, "keyword_id": keyword.pk} for keyword in petition["_keywords"]
         )
+    # The petitions last: their rows' triggers (activity date, search document, export
+    # lines; they fire always) read the window, responses and keywords stored before.
+    # Foreign keys are checked after the load (see demo_petitions_seed).
     return [
-        ("petitions", Petition, petitions),
         ("signature windows", SignatureWindow, windows),
         ("counts by province", ProvinceSignatureCount, counts),
         ("responses", GovernmentResponse, responses),
         ("keyword links", Petition.keywords.through, links),
+        ("petitions", Petition, petitions),
     ]
 
 

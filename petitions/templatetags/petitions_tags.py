@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
 
 from petitions import models
 from petitions.cache import data_updated_at
@@ -95,6 +96,70 @@ def summary(text, words=36):
     if len(tokens) > int(words):
         return " ".join(tokens[: int(words)]) + "…"
     return gist
+
+
+# The opening every petition shares, up to where it says what it asks: "We, the
+# undersigned, … call upon the Government of Canada to" and "Nous, soussignés, …
+# demandons au gouvernement du Canada de". The addressee ends at the first "to" (the
+# House's pages sometimes glue it on: "Government of Canadato"), or at the first "de"
+# before a verb ("au ministre de la Sécurité publique de prendre").
+ENGLISH_OPENING = re.compile(
+    r"^\W*(?:therefore,?\s+)?(?:we|your\s+petitioners)\b[^:]*?"
+    r"\b(?:call\s+(?:up)?on|request|ask)\b[^:]{0,160}?(?:\s+to|(?<=Canada)to|(?<=Commons)to)\b"
+    r"\s*:?\s*",
+    re.IGNORECASE,
+)
+FRENCH_OPENING = re.compile(
+    r"^\W*(?:par\s+conséquent,?\s+)?(?:nous|vos\s+pétitionnaires)\b[^:]*?"
+    r"\b(?:demandons|prions|demandent|prient)\b[^:]{0,160}?"
+    r"\s(?:de|d['’])\s*(?=(?:ne\s+|n['’])?(?!la\b|les\b|leur|l['’]|des\b|du\b)"
+    r"[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re|oir)\b)",
+    re.IGNORECASE,
+)
+ROW_TEXT_LENGTH = 180
+
+
+def petition_ask(prayer):
+    """What a prayer asks, its shared opening left out: the rest of the opening line,
+    else its first numbered request; "" when it says nothing more."""
+    parts = prayer_parts(prayer)
+    opening = " ".join(parts["opening"])
+    rest = ENGLISH_OPENING.sub("", opening, count=1)
+    rest = FRENCH_OPENING.sub("", rest, count=1) if rest == opening else rest
+    ask = rest if rest.strip(" :;,.") else ""
+    if not ask.strip(" :;,.") and parts["requests"]:
+        ask = parts["requests"][0]
+    return ask.strip()
+
+
+def shortened(text, length=ROW_TEXT_LENGTH):
+    """`text` on one line, cut at a word before `length` characters with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return f"{cut}…"
+
+
+@register.simple_tag
+def row_text(petition):
+    """What a list's row says of a petition: the passage a search matched (see
+    search_passages), else what it asks, else its first grievance, else its topic, else
+    that no text is published; in the page's language where there is text in it."""
+    language = _language()
+    passage = getattr(petition, "passage", None)
+    if passage is not None:
+        return LocalizedText(passage.html, passage.language, passage.language != language)
+    prayer = localized(petition, "prayer")
+    ask = petition_ask(prayer.text)
+    if ask:
+        return LocalizedText(capfirst(shortened(ask)), prayer.language, prayer.is_fallback)
+    whereas = localized(petition, "whereas")
+    if whereas.lines:
+        return LocalizedText(shortened(whereas.lines[0]), whereas.language, whereas.is_fallback)
+    if petition.topic_id and petition.topic:
+        return LocalizedText(petition.topic.name, language, False)
+    return LocalizedText(gettext("No text published"), language, False)
 
 
 @register.filter

@@ -264,7 +264,7 @@ def test_what_a_search_learns_from_its_words_serves_their_other_filters(client):
     # the filters) is read again.
     statements = [query["sql"] for query in other_filter]
     assert not [sql for sql in statements if "%>" in sql]  # pg_trgm: a Member named
-    searched = [sql for sql in statements if "search_vector" in sql]
+    searched = [sql for sql in statements if "search_document" in sql]
     assert searched and all("petitioner_province" in sql for sql in searched)
 
 

@@ -111,7 +111,7 @@ def test_a_big_load_rebuilds_the_full_text_index_it_dropped(db, monkeypatch):
     monkeypatch.setattr(demo, "SEARCH_INDEX_REBUILD_FROM", 50)
     seed(100)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'petition_search_vector'")
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'petition_search_document'")
         assert cursor.fetchone() == (1,)
     assert Petition.objects.search("gouvernement").exists()
 
