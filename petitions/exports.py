@@ -7,15 +7,16 @@ researcher computes anyway: the response due date, days to respond and whether t
 45-day deadline was met, and each petition's permanent address. Each petition's line is
 read as kept (petitions/export_lines.py)."""
 
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions.export_lines import COLUMNS, JSON_FIELDS, csv_text, export_lines, petition_url
-from petitions.filters import PetitionFilter
+from petitions.filters import PetitionFilter, filter_errors
 from petitions.house.codecs import MEMBER_COLUMNS, NAME_COLUMNS
 from petitions.models import Petition, Province
+from petitions.refusals import bad_parameters_json, bad_parameters_page, wants_html
 
 CITATION_EXAMPLE = "e-4172"
 # Excel reads a CSV as UTF-8 only when it starts with a byte order mark.
@@ -128,7 +129,11 @@ def export_petitions(request):
         data.pop(name, None)
     petition_filter = PetitionFilter(data, queryset=Petition.objects.all(), request=request)
     if not petition_filter.is_valid():
-        return None, JsonResponse({"errors": petition_filter.errors}, status=400)
+        errors = filter_errors(petition_filter)
+        if wants_html(request):
+            # A person who clicked the link on a page: a page, not raw JSON.
+            return None, bad_parameters_page(request, errors)
+        return None, bad_parameters_json(errors)
     return petition_filter.qs, None
 
 

@@ -7,6 +7,7 @@ slugs, a Member's slug, a two-letter province code, a Status value."""
 import datetime
 import hashlib
 import json
+import unicodedata
 from urllib.parse import urlencode
 
 import django_filters
@@ -18,6 +19,7 @@ from django.db import OperationalError, models
 from django.db.models import Q, Value
 from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -97,24 +99,9 @@ class PetitionNumberFilter(django_filters.CharFilter):
     field_class = PetitionNumberField
 
 
-def _ordinal(number, language):
-    if language == "fr":
-        # Both "législature" and "session" are feminine.
-        return "1re" if number == 1 else f"{number}e"
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{'th' if 10 <= number % 100 <= 20 else suffix}"
-
-
 def session_label(session):
     """ "44th Parliament, 1st Session" / "44e législature, 1re session"."""
-    if session is None:
-        return ""
-    language = "fr" if get_language() == "fr" else "en"
-    parliament = _ordinal(session.parliament, language)
-    number = _ordinal(session.session, language)
-    if language == "fr":
-        return f"{parliament} législature, {number} session"
-    return f"{parliament} Parliament, {number} Session"
+    return "" if session is None else str(session)
 
 
 def kept_for_words(name, text, compute):
@@ -161,21 +148,50 @@ class PlainSelect(forms.Select):
         return format_html('<select name="{}"{}>{}\n</select>', name, attributes, options)
 
 
+def _folded(text):
+    """`text` as a reader alphabetizes it: accents and case set aside."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 class KeptChoicesSelect(PlainSelect):
     """A PlainSelect whose options come from the database (sessions, topics, ministries,
     parties): kept under `kept_as` per language until the data changes, rather than
-    read for every list page."""
+    read for every list page. `alphabetical`: in the order of their names in the page's
+    language (the records are ordered by their English names), "Any" first."""
 
-    def __init__(self, attrs=None, choices=(), *, kept_as):
+    def __init__(self, attrs=None, choices=(), *, kept_as, alphabetical=False):
         super().__init__(attrs, choices)
         self.kept_as = kept_as
+        self.alphabetical = alphabetical
 
     def options(self):
         key = f"options:{self.kept_as}:{get_language()}"
-        return kept(key, super().options)
+        return kept(key, self.ordered_options)
+
+    def ordered_options(self):
+        options = super().options()
+        if self.alphabetical:
+            empty = [option for option in options if not option[0]]
+            named = [option for option in options if option[0]]
+            options = empty + sorted(named, key=lambda option: _folded(option[1]))
+        return options
 
 
-class KeptRecordField(django_filters.fields.ModelChoiceField):
+def name_in_language(record):
+    """A record's name in the page's language (the other language's when it has none):
+    a ministry's title, a Member's name, a topic's, keyword's or party's name."""
+    return record.title if isinstance(record, Ministry) else record.name
+
+
+class NamedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """Options named in the page's language, not by the records' English __str__."""
+
+    def label_from_instance(self, obj):
+        return name_in_language(obj)
+
+
+class KeptRecordField(NamedModelChoiceField):
     """A record chosen by its slug, found among the records kept by slug until the data
     changes instead of by a query for each value chosen: for the short lists (topics,
     keywords, ministries, parties), not the Members."""
@@ -199,15 +215,19 @@ class KeptRecordFilter(django_filters.ModelChoiceFilter):
     field_class = KeptRecordField
 
 
+class NamedRecordFilter(django_filters.ModelChoiceFilter):
+    field_class = NamedModelChoiceField
+
+
 def _slug_filter(model, label, field_name, *, kept_records=True, **extra):
-    filter_class = KeptRecordFilter if kept_records else django_filters.ModelChoiceFilter
+    filter_class = KeptRecordFilter if kept_records else NamedRecordFilter
     return filter_class(
         queryset=model.objects.all(),
         to_field_name="slug",
         field_name=field_name,
         label=label,
         empty_label=ANY,
-        widget=KeptChoicesSelect(kept_as=model._meta.label),
+        widget=KeptChoicesSelect(kept_as=model._meta.label, alphabetical=True),
         **extra,
     )
 
@@ -318,6 +338,84 @@ class PetitionPaginator(Paginator):
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
 
+# Bounds that must not cross: (lower, upper, message). An empty range matches nothing,
+# and a researcher who typed the dates the wrong way round should be told, not shown 0.
+RANGES = [
+    ("opened_after", "opened_before", _("%(value)s is after “%(other)s” (%(other_value)s).")),
+    (
+        "presented_after",
+        "presented_before",
+        _("%(value)s is after “%(other)s” (%(other_value)s)."),
+    ),
+    (
+        "min_signatures",
+        "max_signatures",
+        _("%(value)s is more than “%(other)s” (%(other_value)s)."),
+    ),
+]
+
+
+def _shown(value):
+    if isinstance(value, datetime.date):
+        return format_house_date(value, "fr" if get_language() == "fr" else "en")
+    return number_format(value, force_grouping=True)
+
+
+class PetitionFilterForm(forms.Form):
+    """The rules across parameters, for every face at once: a parameter given more than
+    once (but the status, which takes several) and bounds the wrong way round."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if (
+                hasattr(self.data, "getlist")
+                and len(self.data.getlist(name)) > 1
+                and not isinstance(field, forms.MultipleChoiceField)
+            ):
+                self.add_error(name, forms.ValidationError(REPEATED, code="repeated"))
+        for lower, upper, message in RANGES:
+            low, high = cleaned.get(lower), cleaned.get(upper)
+            if low is not None and high is not None and low > high:
+                values = {
+                    "value": _shown(low),
+                    "other": self.fields[upper].label,
+                    "other_value": _shown(high),
+                }
+                self.add_error(lower, forms.ValidationError(message % values, code="reversed"))
+        return cleaned
+
+
+REPEATED = _("Given more than once: give one value.")
+
+
+class PageForm(PetitionFilterForm):
+    """The paging of the lists that are not the petitions' (Members, the API's other
+    lists), refused by the same rules as the petitions' `page` and `page_size`."""
+
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_SIGNATURES, label=_("Page")
+    )
+    page_size = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_SIGNATURES, label=_("Per page")
+    )
+
+
+def filter_errors(filterset):
+    """The filter's errors as a person reads them: each with its field's label (never
+    the parameter's name), in the page's language."""
+    return form_errors(filterset.form)
+
+
+def form_errors(form):
+    return [
+        {"name": name, "label": form.fields[name].label, "message": message}
+        for name, messages in form.errors.items()
+        if name in form.fields
+        for message in messages
+    ]
+
+
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_nothing",
@@ -416,6 +514,9 @@ class PetitionFilter(django_filters.FilterSet):
         method="filter_nothing", min_value=1, max_value=MAX_PAGE_SIZE, label=_("Per page")
     )
 
+    class Meta:
+        form = PetitionFilterForm
+
     # Searching and sorting come last, over everything the other filters kept.
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -427,6 +528,10 @@ class PetitionFilter(django_filters.FilterSet):
             if sort == Sort.RELEVANCE:
                 return queryset
         return queryset.sorted_by(sort)
+
+    @property
+    def error_list(self):
+        return filter_errors(self)
 
     @property
     def sort_value(self):
@@ -555,12 +660,8 @@ class PetitionFilter(django_filters.FilterSet):
     def _describe(self, name, value):
         if isinstance(value, datetime.date):
             return format_house_date(value, "fr" if get_language() == "fr" else "en")
-        if isinstance(value, Member):
-            return value.name
-        if isinstance(value, Ministry):
-            return value.title
-        if hasattr(value, "name"):
-            return value.name
+        if isinstance(value, (Member, Ministry, Caucus, Topic, Keyword)):
+            return name_in_language(value)
         choices = getattr(self.form.fields[name], "choices", None)
         # Not `if choices:`: the session's choices are a callable, which has no len().
         if choices is not None:

@@ -36,6 +36,7 @@ from petitions.models.parliament import (
     Ministry,
     ParliamentarySession,
     Topic,
+    session_name,
 )
 from petitions.models.parts import (
     ExportLine,
@@ -162,6 +163,7 @@ __all__ = [
     "response_due_on",
     "search_has_terms",
     "search_query",
+    "session_name",
     "status_conditions",
     "status_filter",
     "time_limit",
