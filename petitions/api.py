@@ -22,7 +22,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -564,14 +563,6 @@ class StatsView(GenericAPIView):
         if not petition_filter.is_valid():
             raise translate_validation(petition_filter.errors)
         return Response(stats.cached_figures(petition_filter))
-
-
-class ApiDocsView(SpectacularSwaggerSplitView):
-    """Swagger UI from our own static files, its start-up script a separate file, so the
-    page needs no CDN and no inline script."""
-
-    template_name = "petitions/api_docs.html"
-    title = "Petition Archive API"
 
 
 ERROR_RESPONSES = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions import exports, feeds, stats, views
+from petitions import api_docs, exports, feeds, stats, views
 from petitions.cache import cached_page
 
 app_name = "petitions"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("ministries/<slug:slug>/", views.ministry_detail, name="ministry_detail"),
     path("stats/", stats.stats_page, name="stats"),
     path("data/", exports.data_dictionary, name="data_dictionary"),
+    path("api/docs/", api_docs.api_docs, name="api_docs"),
     path("feeds/petitions/", cached_page(feeds.PetitionFeed()), name="petition_feed"),
     path("feeds/responses/", cached_page(feeds.ResponseFeed()), name="response_feed"),
 ]

@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 # (bucket, path, whether a request without a query string counts): the first that matches.
 BUCKETS = [
     ("exports", re.compile(r"^(/fr)?/petitions/export\."), True),
-    ("api", re.compile(r"^/api/"), True),
+    # The API documentation is a page of the site, not the API.
+    ("api", re.compile(r"^/api/(?!docs/)"), True),
     ("feeds", re.compile(r"^(/fr)?/feeds/"), True),
     ("sitemaps", re.compile(r"^/sitemap"), True),
     ("stats", re.compile(r"^(/fr)?/stats/"), True),
