@@ -11,6 +11,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -59,9 +60,10 @@ class Pagination(PageNumberPagination):
 
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
-    page_size_query_description = (
-        f"Results per page, {DEFAULT_PAGE_SIZE} by default; a size above "
-        f"{MAX_API_PAGE_SIZE} is cut to {MAX_API_PAGE_SIZE}."
+    page_size_query_description = format_lazy(
+        _("Results per page, {default} by default; a size above {max} is cut to {max}."),
+        default=DEFAULT_PAGE_SIZE,
+        max=MAX_API_PAGE_SIZE,
     )
     max_page_size = MAX_API_PAGE_SIZE
 
@@ -426,7 +428,9 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="A name or riding; close spellings match too.")
+            OpenApiParameter(
+                "q", str, description=_("A name or riding; close spellings match too.")
+            )
         ]
     )
 )

@@ -58,7 +58,8 @@ def test_every_filter_is_a_documented_parameter_with_its_label(client):
 def test_fields_are_described_and_examples_link_to_the_api(client):
     html = client.get("/api/docs/").text
     text = text_of(html)
-    assert "signature_count integer or null Validated signatures in total; null when" in text
+    assert "signature_count Validated signatures in total; null when" in text
+    assert "integer or null" in text
     assert "signature_known_count" in text
     assert '<a href="/api/petitions/?status=open&amp;sort=signatures">' in html
     assert '<a href="#record-PetitionDetail">' in html
@@ -74,6 +75,8 @@ def test_the_french_docs_are_in_french(client):
     assert "Total des signatures validées; null quand la Chambre" in text
     assert "Validated signatures" not in text
     assert "Petitions, a page at a time" not in text
+    assert "Résultats par page, 20 par défaut" in text
+    assert "Results per page" not in text
 
 
 def test_the_schema_stays_where_programs_read_it(client):
