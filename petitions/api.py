@@ -31,7 +31,8 @@ from rest_framework.response import Response
 from petitions import stats
 from petitions.cache import cached_page
 from petitions.export_lines import deadline_facts, petition_url
-from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PageForm, PetitionFilter
+from petitions.filter_forms import PageForm
+from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter
 from petitions.filters import PetitionPaginator as ListPaginator
 from petitions.models import (
     Member,

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions.export_lines import COLUMNS, JSON_FIELDS, csv_text, export_lines, petition_url
-from petitions.filters import PetitionFilter, filter_errors
+from petitions.filter_forms import filter_errors
+from petitions.filters import PetitionFilter
 from petitions.house.codecs import MEMBER_COLUMNS, NAME_COLUMNS
 from petitions.models import Petition, Province
 from petitions.refusals import bad_parameters_json, bad_parameters_page, wants_html

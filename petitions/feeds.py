@@ -11,7 +11,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
-from petitions.filters import PetitionFilter, filter_errors
+from petitions.filter_forms import filter_errors
+from petitions.filters import PetitionFilter
 from petitions.models import Petition, in_language
 from petitions.refusals import bad_parameters_page, bad_parameters_text, wants_html
 from responses.models import GovernmentResponse

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
-from petitions.filters import COUNT_LIMIT, PageForm, PetitionFilter, form_errors
+from petitions.filter_forms import PageForm, form_errors
+from petitions.filters import COUNT_LIMIT, PetitionFilter
 from petitions.models import (
     Member,
     Ministry,
