@@ -11,6 +11,7 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.formats import number_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -22,7 +23,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
@@ -32,6 +32,7 @@ from petitions import stats
 from petitions.cache import cached_page
 from petitions.exports.lines import petition_url
 from petitions.exports.table import deadline_facts
+from petitions.filter_forms import PageForm
 from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter
 from petitions.filters import PetitionPaginator as ListPaginator
 from petitions.models import (
@@ -61,11 +62,21 @@ class Pagination(PageNumberPagination):
 
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
-    page_size_query_description = (
-        f"Results per page, {DEFAULT_PAGE_SIZE} by default; a size above "
-        f"{MAX_API_PAGE_SIZE} is cut to {MAX_API_PAGE_SIZE}."
+    page_size_query_description = format_lazy(
+        _("Results per page, {default} by default; a size above {max} is cut to {max}."),
+        default=DEFAULT_PAGE_SIZE,
+        max=MAX_API_PAGE_SIZE,
     )
     max_page_size = MAX_API_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # The rule of every face: a page or page size that is not a number is a 400.
+        paging = PageForm(request.query_params)
+        if not paging.is_valid():
+            raise serializers.ValidationError(
+                {name: [str(m) for m in messages] for name, messages in paging.errors.items()}
+            )
+        return super().paginate_queryset(queryset, request, view)
 
 
 class PetitionPaginator(ListPaginator):
@@ -217,7 +228,11 @@ class PetitionSerializer(serializers.Serializer):
     presentation_number = serializers.CharField(help_text=_("PPS-NNNNN, once presented."))
     presented_on = serializers.DateField(allow_null=True, help_text=_("Presented in the House."))
     signature_count = serializers.IntegerField(
-        allow_null=True, help_text=_("Validated signatures in total.")
+        allow_null=True,
+        help_text=_(
+            "Validated signatures in total; null when the House has not published the "
+            "count (unknown, not zero)."
+        ),
     )
     response_due_on = serializers.SerializerMethodField(
         help_text=_("45 calendar days after presentation: the deadline of Standing Order 36(8).")
@@ -415,7 +430,9 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("q", str, description="A name or riding; close spellings match too.")
+            OpenApiParameter(
+                "q", str, description=_("A name or riding; close spellings match too.")
+            )
         ]
     )
 )
@@ -466,29 +483,69 @@ class FilteredSchema(AutoSchema):
         return getattr(self.view, "filter_backends", [])
 
 
+class TotalsSerializer(serializers.Serializer):
+    petition_count = serializers.IntegerField(help_text=_("Petitions the filter keeps."))
+    signature_total = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Validated signatures summed over the petitions whose count is published "
+            "(signature_known_count of them); null when no count is published: unknown, "
+            "not zero."
+        ),
+    )
+    signature_known_count = serializers.IntegerField(
+        help_text=_(
+            "Petitions whose signature count is published. The others' counts are unknown "
+            "and left out of signature_total, not counted as 0."
+        )
+    )
+    presented_count = serializers.IntegerField(help_text=_("Petitions presented in the House."))
+    responded_count = serializers.IntegerField(help_text=_("Petitions with a response."))
+    on_time_count = serializers.IntegerField(
+        help_text=_("Presented petitions answered within 45 days.")
+    )
+    overdue_count = serializers.IntegerField(
+        help_text=_("Presented petitions answered late, or still unanswered after 45 days.")
+    )
+    not_yet_due_count = serializers.IntegerField(
+        help_text=_("Presented petitions not yet answered whose 45 days have not passed.")
+    )
+    on_time_share = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "on_time_count among the petitions whose deadline has passed (0 to 1); null "
+            "when none has."
+        ),
+    )
+
+
 STATS_FIGURES = {
-    "computed_at": "When the figures were computed: they are recomputed after each change.",
-    "totals": "petition_count, signature_total, presented_count, responded_count; "
-    "on_time_count, overdue_count and not_yet_due_count for the 45-day deadline; "
-    "on_time_share (on time among those whose deadline has passed).",
-    "by_status": "Petitions by derived status: status, label, count.",
-    "by_session": "Petitions by session: session (code), parliament, number, count.",
-    "by_kind": "Petitions by kind: kind, label, count.",
-    "by_ministry": "Petitions by the minister addressed: ministry (slug), label, count.",
-    "by_topic": "Petitions by topic: topic (slug), label, count.",
-    "by_month": "Petitions by the month they opened (or were presented): month, count.",
-    "response_days": "Responses by days from presentation to tabling: from_days, "
-    "to_days (null: no upper bound), within_deadline, count.",
-    "response_days_by_ministry": "Response days per responding minister: ministry, label, "
-    "count, within_deadline_count, within_deadline_share, min, p10, p25, median, p75, p90, max.",
-    "most_signed": "The most-signed petitions: number, signature_count, topic.",
+    "computed_at": _("When the figures were computed: they are recomputed after each change."),
+    "totals": _("Counts and signatures of the petitions the filter keeps."),
+    "by_status": _("Petitions by derived status: status, label, count."),
+    "by_session": _("Petitions by session: session (code), parliament, number, count."),
+    "by_kind": _("Petitions by kind: kind, label, count."),
+    "by_ministry": _("Petitions by the minister addressed: ministry (slug), label, count."),
+    "by_topic": _("Petitions by topic: topic (slug), label, count."),
+    "by_month": _("Petitions by the month they opened (or were presented): month, count."),
+    "response_days": _(
+        "Responses by days from presentation to tabling: from_days, "
+        "to_days (null: no upper bound), within_deadline, count."
+    ),
+    "response_days_by_ministry": _(
+        "Response days per responding minister: ministry, label, count, "
+        "within_deadline_count, within_deadline_share, min, p10, p25, median, p75, p90, max."
+    ),
+    "most_signed": _("The most-signed petitions: number, signature_count, topic."),
 }
 
 
-def _figure_field(name):
+def _figure_field(name, text):
     if name == "computed_at":
-        return serializers.DateTimeField
-    return serializers.DictField if name == "totals" else serializers.ListField
+        return serializers.DateTimeField(help_text=text)
+    if name == "totals":
+        return TotalsSerializer(help_text=text)
+    return serializers.ListField(help_text=text)
 
 
 @conditional_get
@@ -504,9 +561,7 @@ class StatsView(GenericAPIView):
     @extend_schema(
         responses=inline_serializer(
             "Stats",
-            fields={
-                name: _figure_field(name)(help_text=text) for name, text in STATS_FIGURES.items()
-            },
+            fields={name: _figure_field(name, text) for name, text in STATS_FIGURES.items()},
         ),
     )
     def get(self, request):
@@ -516,19 +571,14 @@ class StatsView(GenericAPIView):
         return Response(stats.cached_figures(petition_filter))
 
 
-class ApiDocsView(SpectacularSwaggerSplitView):
-    """Swagger UI from our own static files, its start-up script a separate file, so the
-    page needs no CDN and no inline script."""
-
-    template_name = "petitions/api_docs.html"
-    title = "Petition Archive API"
-
-
 ERROR_RESPONSES = {
-    "400": "A filter or page parameter has a value it cannot take; the body names each "
-    "parameter with its messages.",
-    "404": "No such petition, or a page past the last one.",
-    "429": "Too many requests from this address; try again after Retry-After seconds.",
+    "400": _(
+        "A filter or page parameter has a value it cannot take, is given more than once, "
+        "or bounds a range the wrong way round; the body names each parameter with its "
+        "messages."
+    ),
+    "404": _("No such petition, or a page past the last one."),
+    "429": _("Too many requests from this address; try again after Retry-After seconds."),
 }
 
 

@@ -1,4 +1,5 @@
-"""The JSON API, outside the language prefix: /api/..."""
+"""The JSON API, outside the language prefix: /api/... (its documentation, a page of the
+site in both languages, is /api/docs/ and /fr/api/docs/: petitions/urls.py)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
@@ -17,6 +18,5 @@ router.register("sessions", api.SessionViewSet, basename="session")
 urlpatterns = [
     path("stats/", api.StatsView.as_view(), name="stats"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", api.ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
 ]

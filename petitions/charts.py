@@ -10,13 +10,11 @@ static/css/stats.css. Drawing is arithmetic on a few dozen rows: no query."""
 
 import datetime
 import math
-from types import SimpleNamespace
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from petitions.filters import session_label
-from petitions.models import RESPONSE_DAYS
+from petitions.models import RESPONSE_DAYS, session_name
 
 # The width of a bar's drawing, in its own units: a bar of the axis' top value is this long.
 BAR_UNITS = 1000
@@ -273,7 +271,7 @@ def columns(rows):
 
 def _session(row):
     """Named as in the filters: "44th Parliament, 1st Session"."""
-    return session_label(SimpleNamespace(parliament=row["parliament"], session=row["number"]))
+    return session_name(row["parliament"], row["number"])
 
 
 def for_figures(figures):

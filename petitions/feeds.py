@@ -11,8 +11,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from petitions.filter_forms import filter_errors
 from petitions.filters import PetitionFilter
 from petitions.models import Petition, in_language
+from petitions.refusals import bad_parameters_page, bad_parameters_text, wants_html
 from responses.models import GovernmentResponse
 
 FEED_LENGTH = 50
@@ -28,11 +30,7 @@ def _petition_filter(request):
         data.pop(name, None)
     petition_filter = PetitionFilter(data, queryset=Petition.objects.for_listing(), request=request)
     if not petition_filter.is_valid():
-        raise InvalidFilter(
-            "\n".join(
-                f"{name}: {' '.join(messages)}" for name, messages in petition_filter.errors.items()
-            )
-        )
+        raise InvalidFilter(filter_errors(petition_filter))
     return petition_filter
 
 
@@ -60,7 +58,12 @@ class FilteredFeed(Feed):
         try:
             return super().__call__(request, *args, **kwargs)
         except InvalidFilter as error:
-            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+            (errors,) = error.args
+            if wants_html(request):
+                return bad_parameters_page(request, errors)
+            return HttpResponseBadRequest(
+                bad_parameters_text(errors), content_type="text/plain; charset=utf-8"
+            )
 
     def get_object(self, request, *args, **kwargs):
         return _petition_filter(request)

@@ -16,16 +16,25 @@ from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.db import OperationalError, models
 from django.db.models import Q, Value
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from psycopg.errors import QueryCanceled
 
 from petitions.cache import kept, kept_key, kept_seconds
+from petitions.filter_forms import (
+    MAX_SIGNATURES,
+    IntegerFilter,
+    KeptChoicesSelect,
+    KeptRecordFilter,
+    NamedRecordFilter,
+    PetitionFilterForm,
+    PetitionNumberFilter,
+    PlainSelect,
+    filter_errors,
+    name_in_language,
+)
 from petitions.house.dates import format_house_date
 from petitions.models import (
     Caucus,
@@ -37,7 +46,6 @@ from petitions.models import (
     Province,
     Status,
     Topic,
-    normalize_petition_number,
     planned_once,
     time_limit,
 )
@@ -61,8 +69,6 @@ SEARCH_COUNT_ESTIMATE = 50_000
 # data changed or not: a clerk's save would otherwise cost every common search its whole
 # budget again, to learn what a save seldom changes. Either count is true.
 TOO_SLOW_SECONDS = 600
-# The signature count column is a 32-bit integer.
-MAX_SIGNATURES = 2**31 - 1
 
 
 class Sort(models.TextChoices):
@@ -76,45 +82,9 @@ class Sort(models.TextChoices):
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
-class PetitionNumberField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return value
-        number = normalize_petition_number(value)
-        if not number:
-            raise forms.ValidationError(
-                _("Enter a petition number like e-4172 or 441-00264."), code="invalid"
-            )
-        return number
-
-
-class PetitionNumberFilter(django_filters.CharFilter):
-    field_class = PetitionNumberField
-
-
-def _ordinal(number, language):
-    if language == "fr":
-        # Both "législature" and "session" are feminine.
-        return "1re" if number == 1 else f"{number}e"
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{'th' if 10 <= number % 100 <= 20 else suffix}"
-
-
 def session_label(session):
     """ "44th Parliament, 1st Session" / "44e législature, 1re session"."""
-    if session is None:
-        return ""
-    language = "fr" if get_language() == "fr" else "en"
-    parliament = _ordinal(session.parliament, language)
-    number = _ordinal(session.session, language)
-    if language == "fr":
-        return f"{parliament} législature, {number} session"
-    return f"{parliament} Parliament, {number} Session"
+    return "" if session is None else str(session)
 
 
 def kept_for_words(name, text, compute):
@@ -139,75 +109,15 @@ def session_choices():
 ANY = _("Any")
 
 
-class PlainSelect(forms.Select):
-    """A <select> written out in Python, the same markup as Django's: rendering each of
-    the form's hundred-odd options through its template took a third of a list page's
-    time."""
-
-    def options(self):
-        return [(str(key), str(label)) for key, label in self.choices]
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '\n  <option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if key in chosen else "", label)
-                for key, label in self.options()
-            ),
-        )
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}\n</select>', name, attributes, options)
-
-
-class KeptChoicesSelect(PlainSelect):
-    """A PlainSelect whose options come from the database (sessions, topics, ministries,
-    parties): kept under `kept_as` per language until the data changes, rather than
-    read for every list page."""
-
-    def __init__(self, attrs=None, choices=(), *, kept_as):
-        super().__init__(attrs, choices)
-        self.kept_as = kept_as
-
-    def options(self):
-        key = f"options:{self.kept_as}:{get_language()}"
-        return kept(key, super().options)
-
-
-class KeptRecordField(django_filters.fields.ModelChoiceField):
-    """A record chosen by its slug, found among the records kept by slug until the data
-    changes instead of by a query for each value chosen: for the short lists (topics,
-    keywords, ministries, parties), not the Members."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        model = self.queryset.model
-        records = kept(
-            f"by-slug:{model._meta.label}",
-            lambda: {record.slug: record for record in model.objects.all()},
-        )
-        if str(value) not in records:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return records[str(value)]
-
-
-class KeptRecordFilter(django_filters.ModelChoiceFilter):
-    field_class = KeptRecordField
-
-
 def _slug_filter(model, label, field_name, *, kept_records=True, **extra):
-    filter_class = KeptRecordFilter if kept_records else django_filters.ModelChoiceFilter
+    filter_class = KeptRecordFilter if kept_records else NamedRecordFilter
     return filter_class(
         queryset=model.objects.all(),
         to_field_name="slug",
         field_name=field_name,
         label=label,
         empty_label=ANY,
-        widget=KeptChoicesSelect(kept_as=model._meta.label),
+        widget=KeptChoicesSelect(kept_as=model._meta.label, alphabetical=True),
         **extra,
     )
 
@@ -416,6 +326,9 @@ class PetitionFilter(django_filters.FilterSet):
         method="filter_nothing", min_value=1, max_value=MAX_PAGE_SIZE, label=_("Per page")
     )
 
+    class Meta:
+        form = PetitionFilterForm
+
     # Searching and sorting come last, over everything the other filters kept.
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -427,6 +340,10 @@ class PetitionFilter(django_filters.FilterSet):
             if sort == Sort.RELEVANCE:
                 return queryset
         return queryset.sorted_by(sort)
+
+    @property
+    def error_list(self):
+        return filter_errors(self)
 
     @property
     def sort_value(self):
@@ -555,12 +472,8 @@ class PetitionFilter(django_filters.FilterSet):
     def _describe(self, name, value):
         if isinstance(value, datetime.date):
             return format_house_date(value, "fr" if get_language() == "fr" else "en")
-        if isinstance(value, Member):
-            return value.name
-        if isinstance(value, Ministry):
-            return value.title
-        if hasattr(value, "name"):
-            return value.name
+        if isinstance(value, (Member, Ministry, Caucus, Topic, Keyword)):
+            return name_in_language(value)
         choices = getattr(self.form.fields[name], "choices", None)
         # Not `if choices:`: the session's choices are a callable, which has no len().
         if choices is not None:

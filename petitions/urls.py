@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions import feeds, stats, views
+from petitions import api_docs, feeds, stats, views
 from petitions.cache import cached_page
 from petitions.exports import views as exports
 
@@ -24,6 +24,7 @@ urlpatterns = [
         exports.release_download,
         name="release_download",
     ),
+    path("api/docs/", api_docs.api_docs, name="api_docs"),
     path("feeds/petitions/", cached_page(feeds.PetitionFeed()), name="petition_feed"),
     path("feeds/responses/", cached_page(feeds.ResponseFeed()), name="response_feed"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_or_last
+from petitions.filter_forms import PageForm, form_errors
 from petitions.filters import COUNT_LIMIT, PetitionFilter
 from petitions.models import (
     Member,
@@ -121,10 +122,14 @@ def petition_detail(request, number):
 @cached_page
 def member_list(request):
     text = request.GET.get("q", "").strip()[:200]
+    paging = PageForm(request.GET)
+    if not paging.is_valid():
+        context = {"errors": form_errors(paging), "q": text}
+        return render(request, "petitions/member_list.html", context, status=400)
     members = Member.objects.with_petition_counts()
     if text:
         members = members.matching(text)
-    page = Paginator(members, MEMBER_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(members, MEMBER_PAGE_SIZE).get_page(paging.cleaned_data["page"])
     return render(request, "petitions/member_list.html", {"page": page, "q": text})
 
 

@@ -9,15 +9,18 @@ import re
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils import translation
 
 from limits import counters
+from petitions.refusals import too_many_page, wants_html
 
 logger = logging.getLogger(__name__)
 
 # (bucket, path, whether a request without a query string counts): the first that matches.
 BUCKETS = [
     ("exports", re.compile(r"^(/fr)?/petitions/export\."), True),
-    ("api", re.compile(r"^/api/"), True),
+    # The API documentation is a page of the site, not the API.
+    ("api", re.compile(r"^/api/(?!docs/)"), True),
     ("feeds", re.compile(r"^(/fr)?/feeds/"), True),
     ("sitemaps", re.compile(r"^/sitemap"), True),
     ("stats", re.compile(r"^(/fr)?/stats/"), True),
@@ -62,6 +65,13 @@ def too_many(detail, retry_after):
     return response
 
 
+def too_many_page_in_language(request, seconds):
+    # Refused before LocaleMiddleware has run: the language is the address's.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return too_many_page(request, seconds)
+
+
 def rate_limit(get_response):
     def middleware(request):
         for bucket, pattern, bare in BUCKETS:
@@ -77,6 +87,9 @@ def rate_limit(get_response):
                         logger.exception("rate limit not counted")
                         break
                     if count > limit:
+                        if bucket != "api" and wants_html(request):
+                            # A person (a download link, a search): a page, not JSON.
+                            return too_many_page_in_language(request, left)
                         return too_many(
                             f"Too many requests: at most {limit} a minute for {bucket}. "
                             f"Try again in {left} seconds.",

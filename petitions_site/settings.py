@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "reversion",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "django.contrib.sitemaps",
     "petitions",
     "responses",
@@ -76,6 +75,7 @@ MIDDLEWARE = [
     "petitions_site.middleware.site_url_middleware",
     "petitions.cache.data_version_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "petitions_site.languages.home_language_redirect",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,10 +252,6 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI from our static files (drf-spectacular-sidecar), never a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "petitions.api.document_error_responses",

@@ -8,7 +8,7 @@ address. Each petition's line is read as kept (lines.py)."""
 
 import datetime
 
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +22,10 @@ from petitions.exports.fields import (
     RECORD_FIELDS,
 )
 from petitions.exports.lines import csv_stream, json_stream, petition_url
+from petitions.filter_forms import filter_errors
 from petitions.filters import PetitionFilter
 from petitions.models import Petition, Province
+from petitions.refusals import bad_parameters_json, bad_parameters_page, wants_html
 
 CITATION_EXAMPLE = "e-4172"
 # What changed in the files researchers download, newest first: a script that reads
@@ -145,7 +147,11 @@ def export_petitions(request):
         data.pop(name, None)
     petition_filter = PetitionFilter(data, queryset=Petition.objects.all(), request=request)
     if not petition_filter.is_valid():
-        return None, JsonResponse({"errors": petition_filter.errors}, status=400)
+        errors = filter_errors(petition_filter)
+        if wants_html(request):
+            # A person who clicked the link on a page: a page, not raw JSON.
+            return None, bad_parameters_page(request, errors)
+        return None, bad_parameters_json(errors)
     return petition_filter.qs, None
 
 

@@ -36,6 +36,7 @@ from petitions.models.parliament import (
     Ministry,
     ParliamentarySession,
     Topic,
+    session_name,
 )
 from petitions.models.parts import (
     ExportLine,
@@ -166,6 +167,7 @@ __all__ = [
     "search_has_terms",
     "search_passages",
     "search_query",
+    "session_name",
     "status_conditions",
     "status_filter",
     "time_limit",

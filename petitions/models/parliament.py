@@ -5,10 +5,29 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models.choices import Province, in_language
 from petitions.models.querysets import MemberQuerySet
+
+
+def _ordinal(number, language):
+    if language == "fr":
+        # Both "législature" and "session" are feminine.
+        return "1re" if number == 1 else f"{number}e"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{'th' if 10 <= number % 100 <= 20 else suffix}"
+
+
+def session_name(parliament, session):
+    """The one way a session is named, in the page's language: "44th Parliament, 1st
+    Session" / "44e législature, 1re session" (filters, statistics, the admin)."""
+    language = "fr" if get_language() == "fr" else "en"
+    parliament, session = _ordinal(parliament, language), _ordinal(session, language)
+    if language == "fr":
+        return f"{parliament} législature, {session} session"
+    return f"{parliament} Parliament, {session} Session"
 
 
 class ParliamentarySession(models.Model):
@@ -30,10 +49,7 @@ class ParliamentarySession(models.Model):
         ]
 
     def __str__(self):
-        return _("%(parliament)s Parliament, session %(session)s") % {
-            "parliament": self.parliament,
-            "session": self.session,
-        }
+        return session_name(self.parliament, self.session)
 
     def sat_on(self, day):
         """Whether the session was sitting (opened and not yet prorogued or dissolved)

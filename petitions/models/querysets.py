@@ -428,8 +428,9 @@ class PetitionQuerySet(models.QuerySet):
 
     def headline_counts(self):
         """Figures for the home page, each read through an index rather than the table:
-        petitions, open ones, answered ones, validated signatures."""
-        return {
+        petitions, open ones, answered ones, validated signatures and how many petitions
+        have a published count."""
+        counts = {
             "petition_count": self.count(),
             "open_count": self.open().count(),
             "responded_count": _responses()
@@ -437,8 +438,17 @@ class PetitionQuerySet(models.QuerySet):
             .values("petition")
             .distinct()
             .count(),
-            "signature_total": self.aggregate(total=Coalesce(Sum("signature_count"), 0))["total"],
+            # Summed over the petitions whose count is published, and that many named
+            # with it: None, not 0, when no count is known.
+            **self.aggregate(
+                signature_total=Sum("signature_count"),
+                signature_known_count=Count("signature_count"),
+            ),
         }
+        counts["signature_unknown_count"] = (
+            counts["petition_count"] - counts["signature_known_count"]
+        )
+        return counts
 
 
 NEWEST_FIRST = (F("activity_on").desc(nulls_last=True), F("pk").desc())

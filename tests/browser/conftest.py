@@ -118,13 +118,19 @@ PUBLIC_PAGES = [
     PageType("stats", "petitions:stats"),
     PageType("data-dictionary", "petitions:data_dictionary"),
     PageType("releases", "petitions:release_list"),
+    PageType("api-docs", "petitions:api_docs"),
     PageType("not-found", "petitions:petition_detail", {"number": "e-999999"}, status=404),
 ]
 ADMIN_LOGIN = PageType("admin-login", "admin:login")
-# Swagger UI draws the API's documentation; its own markup nests controls in controls
-# and sizes its links below 24 px, so axe's audit leaves it out, and validity and
-# screenshots cover the page this project serves.
-API_DOCS = PageType("api-docs", "api:docs", ready=".swagger-ui .opblock")
+HOME, API_DOCS = PUBLIC_PAGES[0], PUBLIC_PAGES[-2]
+# A person's download link refused (the bounds of a range the wrong way round): a page
+# of the site, for a browser that asks for HTML.
+REFUSED_EXPORT = PageType(
+    "export-refused",
+    "petitions:export_csv",
+    query="?opened_after=2024-02-02&opened_before=2024-02-01",
+    status=400,
+)
 
 
 @pytest.fixture(scope="session")

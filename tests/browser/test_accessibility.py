@@ -5,12 +5,15 @@ import pytest
 
 from tests.browser.conftest import (
     ADMIN_LOGIN,
+    API_DOCS,
     AXE_SCRIPT,
     DESKTOP,
     FILTERED_LIST,
+    HOME,
     LANGUAGES,
     PHONE,
     PUBLIC_PAGES,
+    REFUSED_EXPORT,
     TIMEOUT_MS,
     require,
 )
@@ -67,15 +70,21 @@ def described(found):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_type_has_no_wcag_violation(audit_page, language):
     found = {}
-    for page_type in [*PUBLIC_PAGES, ADMIN_LOGIN]:
+    for page_type in [*PUBLIC_PAGES, REFUSED_EXPORT, ADMIN_LOGIN]:
         path = page_type.path(language)
         response = audit_page.goto(path)
         assert response.status == page_type.status, f"{path} answered {response.status}"
         if violations := audit(audit_page):
             found[path] = violations
 
-    # On a phone, with every filter of the list shown.
+    # On a phone: the home page and the API's documentation, and the list with every
+    # filter shown.
     audit_page.set_viewport_size(PHONE)
+    for page_type in [HOME, API_DOCS]:
+        path = page_type.path(language)
+        audit_page.goto(path)
+        if violations := audit(audit_page):
+            found[f"{path} (390 px)"] = violations
     path = FILTERED_LIST.path(language)
     audit_page.goto(path)
     audit_page.locator("details.filters").evaluate("details => { details.open = true; }")

@@ -143,7 +143,7 @@ def test_a_clerk_enters_a_petition_with_its_window_counts_and_response_and_sees_
 
     field(page, "Number").fill("e-5001")
     field(page, "Kind").select_option(label="E-petition")
-    field(page, "Session").select_option(label="44 Parliament, session 1")
+    field(page, "Session").select_option(label="44th Parliament, 1st Session")
     choose(page, "id_topic", "Environment")
     field(page, "Original language").select_option(label="English")
     field(page, "Petitioner's name").fill("Aiyana Whitehorse")

@@ -4,7 +4,7 @@ person would see at once: nothing wider than the screen, no text cut off."""
 
 import pytest
 
-from tests.browser.conftest import API_DOCS, DESKTOP, PHONE, PUBLIC_PAGES, SCREENSHOTS
+from tests.browser.conftest import DESKTOP, PHONE, PUBLIC_PAGES, REFUSED_EXPORT, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -38,9 +38,14 @@ OVERFLOWING = """() => {
 def test_every_public_page_type_fits_a_phone_and_a_desktop(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     wide = {}
-    for page_type in [*PUBLIC_PAGES, API_DOCS]:
+    for page_type in [*PUBLIC_PAGES, REFUSED_EXPORT]:
         languages = dict(page_type.paths())
-        for language, device in [("en", "phone"), ("en", "desktop"), ("fr", "phone")]:
+        for language, device in [
+            ("en", "phone"),
+            ("en", "desktop"),
+            ("fr", "phone"),
+            ("fr", "desktop"),
+        ]:
             if language not in languages:
                 continue
             page.set_viewport_size(WIDTHS[device])

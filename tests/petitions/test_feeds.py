@@ -96,10 +96,12 @@ def test_the_feeds_speak_french_under_fr(client):
 
 
 @pytest.mark.parametrize("url", ["/feeds/petitions/", "/feeds/responses/"])
-def test_an_unknown_filter_value_is_a_400_naming_the_parameter(client, url):
+def test_an_unknown_filter_value_is_a_400_naming_the_field_by_its_label(client, url):
     response = client.get(url, {"ministry": "minister-of-nothing"})
     assert response.status_code == 400
-    assert response.text.startswith("ministry:")
+    assert response.text.startswith("Ministry (addressed or responding): Select a valid")
+    french = client.get(f"/fr{url}", {"ministry": "minister-of-nothing"})
+    assert french.text.startswith("Ministère (destinataire ou répondant) : Sélectionnez")
 
 
 # The data version moves once a change commits.

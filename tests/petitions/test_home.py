@@ -2,9 +2,11 @@
 box and headline counts."""
 
 import datetime
+import re
 
 import pytest
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 
 from tests.factories import (
     GovernmentResponseFactory,
@@ -81,9 +83,43 @@ def test_headline_counts_and_the_search_box(client):
         "open_count": 1,
         "responded_count": 1,
         "signature_total": 1000,
+        "signature_known_count": 2,
+        "signature_unknown_count": 1,
     }
     assert 'action="/petitions/"' in response.text
     assert 'type="search" name="q"' in response.text
+
+
+def text_of(html):
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_signature_total_names_the_petitions_whose_count_is_unknown(client):
+    PetitionFactory(number="e-1", signature_count=600)
+    PetitionFactory(number="e-2")
+    text = text_of(client.get("/").text)
+    assert "600 validated signatures not counting 1 petition whose count is not published" in text
+    PetitionFactory(number="e-3")
+    cache.clear()
+    french = text_of(client.get("/fr/").text)
+    assert "600 signatures validées sans compter 2 pétitions dont le nombre n’est pas publié" in (
+        french
+    )
+    translation.activate("en")
+
+
+def test_every_count_known_is_a_plain_total(client):
+    PetitionFactory(number="e-1", signature_count=600)
+    text = text_of(client.get("/").text)
+    assert "600 validated signatures" in text
+    assert "not published" not in text
+
+
+def test_no_count_known_is_not_published_never_zero(client):
+    PetitionFactory(number="e-1")
+    text = text_of(client.get("/").text)
+    assert "Signatures: not published" in text
+    assert "0 validated signatures" not in text
 
 
 def test_an_empty_archive_says_so(client):

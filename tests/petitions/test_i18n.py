@@ -90,12 +90,21 @@ def test_the_language_switch_stays_on_the_same_page_and_keeps_the_query(client):
     PetitionFactory(number="e-4172")
     english = client.get("/petitions/e-4172/").text
     assert re.search(
-        r'<a href="/fr/petitions/e-4172/" lang="fr" hreflang="fr">Français</a>', english
+        r'<a href="/language/fr/\?next=%2Ffr%2Fpetitions%2Fe-4172%2F" rel="nofollow" lang="fr"'
+        r' hreflang="fr">Français</a>',
+        english,
     )
     french = client.get("/fr/petitions/e-4172/").text
-    assert re.search(r'<a href="/petitions/e-4172/" lang="en" hreflang="en">English</a>', french)
+    assert re.search(
+        r'<a href="/language/en/\?next=%2Fpetitions%2Fe-4172%2F" rel="nofollow" lang="en"'
+        r' hreflang="en">English</a>',
+        french,
+    )
     listing = client.get("/petitions/", {"q": "parks", "kind": "paper"}).text
-    assert 'href="/fr/petitions/?q=parks&amp;kind=paper"' in listing
+    assert 'href="/language/fr/?next=%2Ffr%2Fpetitions%2F%3Fq%3Dparks%26kind%3Dpaper"' in listing
+    switched = client.get("/language/fr/", {"next": "/fr/petitions/?q=parks&kind=paper"})
+    assert switched.status_code == 302
+    assert switched["Location"] == "/fr/petitions/?q=parks&kind=paper"
 
 
 def test_each_page_names_its_canonical_address_and_its_other_language(client):
