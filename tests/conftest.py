@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
 from pytest_django.plugin import blocking_manager_key
 
 from tests.factories import clerk_group_as_migrated, reference_as_migrated
@@ -40,14 +41,22 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends by emptying every table; the content types and
     permissions come back (post_migrate) but not the Clerk group and the reference data
     their migrations made, which later tests on the same database expect. Made again
-    once the test's own teardown, and so the flush, is done."""
+    once the test's own teardown, and so the flush, is done.
+
+    Not where a worker's last test has also ended the test database (--create-db): the
+    settings then name the project's own database, which is left alone."""
+    test_database = connections["default"].settings_dict["NAME"]
     result = yield
     marker = item.get_closest_marker("django_db")
     fixtures = set(getattr(item, "fixturenames", ()))
-    if {"transactional_db", "live_server"} & fixtures or (
-        marker is not None and marker.kwargs.get("transaction")
+    if connections["default"].settings_dict["NAME"] == test_database and (
+        {"transactional_db", "live_server"} & fixtures
+        or (marker is not None and marker.kwargs.get("transaction"))
     ):
         with item.config.stash[blocking_manager_key].unblock():
+            # A connection the server ended while idle is replaced, not used.
+            for connection in connections.all(initialized_only=True):
+                connection.close_if_unusable_or_obsolete()
             clerk_group_as_migrated()
             reference_as_migrated()
     return result
