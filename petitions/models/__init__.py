@@ -42,6 +42,7 @@ from petitions.models.parts import (
     ExportLine,
     ProvinceSignatureCount,
     SignatureWindow,
+    StaleSearchDocument,
 )
 from petitions.models.petition import (
     FormerNumber,
@@ -149,6 +150,7 @@ __all__ = [
     "SEARCH_CONFIGS",
     "SEARCH_TERM",
     "SignatureWindow",
+    "StaleSearchDocument",
     "Status",
     "Topic",
     "WINDOW_DAYS",
