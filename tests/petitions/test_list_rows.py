@@ -93,3 +93,11 @@ def test_a_count_of_zero_is_shown_as_zero_and_an_unknown_count_is_not(client):
     PetitionFactory(number="e-2", presented_on=timezone.localdate())
     assert "0 signatures" in row_facts(client, "e-1")
     assert "Signatures not published" in row_facts(client, "e-2")
+
+
+def test_an_answered_petition_says_when_its_response_was_tabled(client):
+    from tests.factories import GovernmentResponseFactory
+
+    GovernmentResponseFactory(petition__number="e-1", tabled_on=datetime.date(2023, 5, 3))
+    assert "Response tabled May 3, 2023" in row_facts(client, "e-1")
+    assert "Réponse déposée le 3 mai 2023" in row_facts(client, "e-1", "/fr")
