@@ -84,7 +84,7 @@ class PetitionPaginator(ListPaginator):
     with an exact count however long it takes: researchers are given the total. It is
     kept per filter like the page's (see PetitionFilter.count_key)."""
 
-    def count_petitions(self):
+    def _count_petitions(self):
         return self.object_list.order_by().values("pk").count(), False
 
 

@@ -46,6 +46,7 @@ from petitions.models import (
     Province,
     Status,
     Topic,
+    by_index,
     planned_once,
     time_limit,
 )
@@ -195,6 +196,12 @@ class PetitionPaginator(Paginator):
         return self.counted[1]
 
     def count_petitions(self):
+        if self.searched:
+            with by_index():
+                return self._count_petitions()
+        return self._count_petitions()
+
+    def _count_petitions(self):
         # Selecting a constant lets the count read indexes alone.
         rows = self.object_list.order_by().values(one=Value(1))
         if self.worth_counting_exactly(rows):

@@ -26,6 +26,7 @@ from petitions.models.database import (
     AnyOf,
     DaysBetween,
     Median,
+    by_index,
     planned_once,
     time_limit,
 )
@@ -105,6 +106,7 @@ from petitions.models.uploads import (
 )
 
 __all__ = [
+    "by_index",
     "AddresseeKind",
     "AnyOf",
     "Caucus",
