@@ -196,8 +196,8 @@ def test_searching_and_filtering_add_a_fixed_number_of_queries(
     many_petitions(60)
     # Five more than the plain list: the Members named, the search's candidates, the
     # filter's values, the planner's estimate of the matches (before counting them), the
-    # passages of the page's rows.
-    with django_assert_max_num_queries(24):
+    # passages of the page's rows; and two to count the matches by index (by_index).
+    with django_assert_max_num_queries(26):
         response = client.get(
             URL,
             {
