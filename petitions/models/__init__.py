@@ -7,7 +7,7 @@ petitions, their signature windows and counts by province, in modules by concern
 - `search`: reading search words and typed petition numbers;
 - `database`: time limits, statements planned once, SQL functions and lookups;
 - `querysets`: the reads that pages, the API, feeds and exports make;
-- `parliament`, `petition`, `parts` and `uploads`: the models.
+- `parliament`, `petition`, `parts`, `history` and `uploads`: the models.
 
 Every name is importable from `petitions.models`. Government responses live in the
 `responses` app and are reached from here only through the `responses` relation name.
@@ -28,6 +28,10 @@ from petitions.models.database import (
     Median,
     planned_once,
     time_limit,
+)
+from petitions.models.history import (
+    PetitionChange,
+    SignatureSnapshot,
 )
 from petitions.models.parliament import (
     Caucus,
@@ -140,6 +144,7 @@ __all__ = [
     "ParliamentarySession",
     "PendingUpload",
     "Petition",
+    "PetitionChange",
     "PetitionQuerySet",
     "Province",
     "ProvinceSignatureCount",
@@ -148,6 +153,7 @@ __all__ = [
     "RESPONSE_TIME",
     "SEARCH_CONFIGS",
     "SEARCH_TERM",
+    "SignatureSnapshot",
     "SignatureWindow",
     "Status",
     "Topic",
