@@ -7,6 +7,7 @@ Every response carries an ETag, so that a client revalidates with If-None-Match 
 from functools import partial
 
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
@@ -24,6 +25,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -34,6 +36,7 @@ from petitions.exports.lines import petition_url
 from petitions.exports.table import deadline_facts
 from petitions.filter_forms import PageForm
 from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter
+from petitions.history import api_change
 from petitions.filters import PetitionPaginator as ListPaginator
 from petitions.models import (
     Member,
@@ -283,7 +286,10 @@ class PetitionDetailSerializer(PetitionSerializer):
         allow_null=True, help_text=_("The House's own record id, where known.")
     )
     keywords = NamesSerializer(many=True, help_text=_("The House's index terms."))
-    petitioner_name = serializers.CharField(help_text=_("The petitioner (e-petitions only)."))
+    petitioner_name = serializers.CharField(
+        source="public_petitioner_name",
+        help_text=_("The petitioner (e-petitions only); empty when withdrawn from public view."),
+    )
     petitioner_city = serializers.CharField(help_text=_("The petitioner's city."))
     original_language = serializers.CharField(help_text=_("en, fr or bilingual."))
     addressee_kind = serializers.CharField(
@@ -368,6 +374,46 @@ class MinistrySerializer(serializers.ModelSerializer):
         ]
 
 
+class SignatureSnapshotSerializer(serializers.Serializer):
+    taken_at = serializers.DateTimeField(
+        help_text=_(
+            "When counted: the record's own date where the file gives one, else the import's time."
+        )
+    )
+    signature_count = serializers.IntegerField(
+        allow_null=True, help_text=_("Validated signatures.")
+    )
+    province_counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text=_("Signatures by province or territory code.")
+    )
+    source = serializers.SerializerMethodField(
+        help_text=_("The imported file's name, or “Clerk's office”.")
+    )
+
+    def get_source(self, snapshot) -> str:
+        return snapshot.imported_from or "Clerk's office"
+
+
+class ChangedFieldSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        help_text=_("The field's key, e.g. prayer_en or responses.1.text_en.")
+    )
+    label = serializers.CharField(help_text=_("The field's name in the language asked."))
+    before = serializers.JSONField(
+        allow_null=True, help_text=_("Text, a number, null, or its words in English and French.")
+    )
+    after = serializers.JSONField(allow_null=True, help_text=_("As before."))
+    withdrawn = serializers.BooleanField(
+        help_text=_("The petitioner's name, withdrawn from public view: no values given.")
+    )
+
+
+class PetitionChangeSerializer(serializers.Serializer):
+    changed_at = serializers.DateTimeField()
+    source = serializers.CharField(help_text=_("The imported file's name, or “Clerk's office”."))
+    fields = ChangedFieldSerializer(many=True, help_text=_("Empty: the petition was added."))
+
+
 # Views ----------------------------------------------------------------------------------
 
 
@@ -411,6 +457,24 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
             except Petition.DoesNotExist:
                 pass
         raise Http404
+
+    @extend_schema(responses=SignatureSnapshotSerializer(many=True))
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def signatures(self, request, number=None):
+        """The petition's signature counts over time, oldest first: one per import (or
+        clerk's edit) that changed them, as dense as the imports."""
+        petition = get_object_or_404(Petition, number=number)
+        snapshots = petition.signature_snapshots.order_by("taken_at")
+        return Response(SignatureSnapshotSerializer(snapshots, many=True).data)
+
+    @extend_schema(responses=PetitionChangeSerializer(many=True))
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def changes(self, request, number=None):
+        """Every change to the petition's public facts, texts and responses, newest
+        first, with each field before and after and the source."""
+        petition = get_object_or_404(Petition, number=number)
+        changes = [api_change(change, petition) for change in petition.changes.all()]
+        return Response(PetitionChangeSerializer(changes, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         try:

@@ -1,0 +1,171 @@
+"""A petition's signature history and the public history of its changes: built by the
+imports and the clerks' edits, shown on its pages, its CSV and the API."""
+
+import csv
+import io
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from petitions.history import word_diff
+from petitions.models import Petition, PetitionChange, SignatureSnapshot
+from tests.petitions.test_admin import errors_of, petition_form
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def reference(db):
+    """The reference data: made by its migration, nothing to load."""
+
+
+def load(path):
+    out = StringIO()
+    call_command("import_petitions", str(path), stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def recount(tmp_path, total, yukon, name="newer.xml"):
+    """A copy of the House's file where e-4649 has more signatures."""
+    text = (DATA / "hoc_sample.xml").read_text(encoding="utf-8")
+    changed = tmp_path / name
+    changed.write_text(
+        text.replace(
+            'Province="YT" SignatureCount="377"', f'Province="YT" SignatureCount="{yukon}"'
+        ).replace('SignatureCount="283835"', f'SignatureCount="{total}"'),
+        encoding="utf-8",
+    )
+    return changed
+
+
+@pytest.fixture
+def two_imports(reference, tmp_path):
+    load(DATA / "hoc_sample.xml")
+    load(recount(tmp_path, 283836, 378))
+    return Petition.objects.get(number="e-4649")
+
+
+def test_two_imports_build_a_history_of_two_counts(two_imports):
+    snapshots = list(two_imports.signature_snapshots.order_by("taken_at"))
+    assert [s.signature_count for s in snapshots] == [283835, 283836]
+    assert [s.province_counts["YT"] for s in snapshots] == [377, 378]
+    assert [s.imported_from for s in snapshots] == ["hoc_sample.xml", "newer.xml"]
+    assert snapshots[0].taken_at < snapshots[1].taken_at
+
+
+def test_the_same_file_imported_again_adds_nothing(two_imports, tmp_path):
+    snapshots, changes = SignatureSnapshot.objects.count(), PetitionChange.objects.count()
+    load(tmp_path / "newer.xml")
+    assert SignatureSnapshot.objects.count() == snapshots
+    assert PetitionChange.objects.count() == changes
+
+
+def test_an_import_that_changes_the_count_is_listed_with_the_file_name(two_imports, client):
+    change = two_imports.changes.first()
+    assert change.imported_from == "newer.xml"
+    fields = {item["field"]: item for item in change.fields}
+    assert fields["signature_count"]["before"] == 283835
+    assert fields["signature_count"]["after"] == 283836
+    page = client.get(f"/petitions/{two_imports.number}/changes/").content.decode()
+    assert "newer.xml" in page and "283835" in page and "283836" in page
+    assert page.index("newer.xml") < page.index("hoc_sample.xml")  # newest first
+    assert "Added to the archive." in page
+
+
+def test_the_petition_page_draws_the_history_and_says_how_dense_it_is(two_imports, client):
+    page = client.get(f"/petitions/{two_imports.number}/").content.decode()
+    assert "Signatures over time" in page
+    assert "2 counts between" in page and "as dense as the imports" in page
+    assert 'class="line-chart__line"' in page
+    assert f"/petitions/{two_imports.number}/changes/" in page
+    assert f"/petitions/{two_imports.number}/signatures.csv" in page
+    french = client.get(f"/fr/petitions/{two_imports.number}/").content.decode()
+    assert "Signatures au fil du temps" in french
+
+
+def test_the_csv_gives_each_count_with_its_provinces(two_imports, client):
+    response = client.get(f"/petitions/{two_imports.number}/signatures.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["signature_count"] for row in rows] == ["283835", "283836"]
+    assert rows[1]["signatures_YT"] == "378"
+    assert rows[1]["source"] == "newer.xml"
+
+
+def test_the_api_gives_the_counts_and_the_changes(two_imports, client):
+    counts = client.get(f"/api/petitions/{two_imports.number}/signatures/").json()
+    assert [row["signature_count"] for row in counts] == [283835, 283836]
+    assert counts[1]["province_counts"]["YT"] == 378
+    changes = client.get(f"/api/petitions/{two_imports.number}/changes/").json()
+    assert changes[0]["source"] == "newer.xml"
+    assert {"field": "signature_count", "before": 283835, "after": 283836} in [
+        {k: item[k] for k in ("field", "before", "after")} for item in changes[0]["fields"]
+    ]
+    assert changes[-1]["fields"] == []  # added by the first file
+
+
+def test_a_petition_without_history_says_so_and_unknown_numbers_are_404(reference, client):
+    load(DATA / "hoc_sample.xml")
+    Petition.objects.filter(number="e-4649").first().changes.all().delete()
+    page = client.get("/petitions/e-4649/changes/")
+    assert page.status_code == 200
+    assert "No change to this petition has been recorded" in page.content.decode()
+    assert client.get("/petitions/e-999999/changes/").status_code == 404
+    assert client.get("/api/petitions/e-999999/changes/").status_code == 404
+    assert client.get("/petitions/e-999999/signatures.csv").status_code == 404
+    assert client.get("/petitions/e-4649/changes/?page=zero").status_code == 400
+
+
+def test_a_clerks_edit_is_listed_as_the_clerks_office_never_by_user_name(
+    reference, clerk_client, clerk, client
+):
+    load(DATA / "hoc_sample.xml")
+    petition = Petition.objects.get(number="e-4649")
+    url = f"/admin/petitions/petition/{petition.pk}/change/"
+    data = petition_form(clerk_client, url)
+    prayer = "prayer_en" if data["prayer_en"] else "prayer_fr"  # e-4649 is in French
+    data[prayer] = data[prayer].rstrip() + " Urgently."
+    data["signature_count"] = "283900"
+    data["count_ON"] = str(int(data["count_ON"]) + 65)
+    response = clerk_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+
+    change = petition.changes.first()
+    assert change.imported_from == ""
+    changed = [item["field"] for item in change.fields]
+    assert prayer in changed and "signature_count" in changed
+    snapshot = petition.signature_snapshots.order_by("-taken_at").first()
+    assert snapshot.signature_count == 283900 and snapshot.imported_from == ""
+    page = client.get("/petitions/e-4649/changes/").content.decode()
+    assert "By the Clerk&#x27;s office" in page or "By the Clerk's office" in page
+    assert clerk.username not in page
+    assert re.search(r"<ins>\s*Urgently\.</ins>", page)  # the words added, not the text
+    french = client.get("/fr/petitions/e-4649/changes/").content.decode()
+    assert "Par le Bureau du greffier" in french
+
+
+def test_a_response_changed_by_an_import_is_in_the_history(reference, tmp_path, client):
+    load(DATA / "hoc_sample.xml")
+    petition = Petition.objects.get(number="e-4172")
+    text = petition.responses.get().text_en
+    first_words = " ".join(text.split()[:4])
+    changed = tmp_path / "response.xml"
+    source = (DATA / "hoc_sample.xml").read_text(encoding="utf-8")
+    assert first_words in source
+    changed.write_text(source.replace(first_words, first_words + " indeed", 1), encoding="utf-8")
+    load(changed)
+    change = petition.changes.first()
+    assert change.imported_from == "response.xml"
+    assert [item["field"] for item in change.fields] == ["responses.1.text_en"]
+    page = client.get("/petitions/e-4172/changes/").content.decode()
+    assert "<ins> indeed</ins>" in page
+
+
+def test_a_word_diff_marks_what_went_and_what_came_and_escapes_the_rest():
+    diff = word_diff("Save the <old> forest now", "Save the <old> river now")
+    assert diff == "Save the &lt;old&gt; <del>forest</del><ins>river</ins> now"
