@@ -7,8 +7,8 @@ Every response carries an ETag, so that a client revalidates with If-None-Match 
 from functools import partial
 
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
 from django.middleware.http import ConditionalGetMiddleware
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.formats import number_format
@@ -36,8 +36,8 @@ from petitions.exports.lines import petition_url
 from petitions.exports.table import deadline_facts
 from petitions.filter_forms import PageForm
 from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter
-from petitions.history import api_change
 from petitions.filters import PetitionPaginator as ListPaginator
+from petitions.history import api_change
 from petitions.models import (
     Member,
     Ministry,
