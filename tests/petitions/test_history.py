@@ -169,3 +169,26 @@ def test_a_response_changed_by_an_import_is_in_the_history(reference, tmp_path, 
 def test_a_word_diff_marks_what_went_and_what_came_and_escapes_the_rest():
     diff = word_diff("Save the <old> forest now", "Save the <old> river now")
     assert diff == "Save the &lt;old&gt; <del>forest</del><ins>river</ins> now"
+
+
+def test_seed_demo_gives_open_petitions_a_growing_history(db, client):
+    call_command(
+        "seed_demo", "--petitions", "3000", "--seed", "4",
+        stdout=StringIO(), stderr=StringIO(),
+    )  # fmt: skip
+    open_petitions = Petition.objects.in_status("open").filter(signature_count__isnull=False)
+    assert open_petitions.exists()
+    for petition in open_petitions[:20]:
+        counts = list(
+            petition.signature_snapshots.order_by("taken_at").values_list(
+                "signature_count", flat=True
+            )
+        )
+        assert len(counts) >= 1
+        assert counts == sorted(counts)  # never fewer signatures than the import before
+        assert counts[-1] == petition.signature_count
+    petition = open_petitions.first()
+    assert client.get(f"/petitions/{petition.number}/").status_code == 200
+    assert client.get(f"/petitions/{petition.number}/changes/").status_code == 200
+    with_history = Petition.objects.filter(signature_snapshots__isnull=False).distinct()
+    assert not with_history.filter(presented_on__isnull=False).exists()
