@@ -189,13 +189,20 @@ def petition_history_record(*, petition, before, after, changed_at, counted_at=N
     )
     counts_known = after["signature_count"] is not None or after["province_counts"]
     if counts_known and any(name in keys for name in COUNT_FIELDS):
-        SignatureSnapshot.objects.update_or_create(
-            petition=petition,
-            taken_at=counted_at or changed_at,
-            defaults={
-                "signature_count": after["signature_count"],
-                "province_counts": after["province_counts"],
-                "imported_from": source,
-            },
+        # One statement: a later count of the same moment (a file dated as an earlier
+        # one) replaces it.
+        SignatureSnapshot.objects.bulk_create(
+            [
+                SignatureSnapshot(
+                    petition=petition,
+                    taken_at=counted_at or changed_at,
+                    signature_count=after["signature_count"],
+                    province_counts=after["province_counts"],
+                    imported_from=source,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["petition", "taken_at"],
+            update_fields=["signature_count", "province_counts", "imported_from"],
         )
     return change

@@ -2,6 +2,7 @@
 imports and the clerks' edits, shown on its pages, its CSV and the API."""
 
 import csv
+import datetime
 import io
 import re
 from io import StringIO
@@ -9,10 +10,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from petitions.history import word_diff
 from petitions.models import Petition, PetitionChange, SignatureSnapshot
+from petitions.services.history import petition_facts_read, petition_history_record
+from tests.factories import GovernmentResponseFactory, PetitionFactory
 from tests.petitions.test_admin import errors_of, petition_form
+from tests.rendered_form import rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +198,67 @@ def test_seed_demo_gives_open_petitions_a_growing_history(db, client):
     assert client.get(f"/petitions/{petition.number}/changes/").status_code == 200
     with_history = Petition.objects.filter(signature_snapshots__isnull=False).distinct()
     assert not with_history.filter(presented_on__isnull=False).exists()
+
+
+def test_the_database_refuses_two_counts_of_one_moment_and_negative_counts(two_imports):
+    snapshot = two_imports.signature_snapshots.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignatureSnapshot.objects.create(
+            petition=two_imports, taken_at=snapshot.taken_at, signature_count=1
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignatureSnapshot.objects.create(
+            petition=two_imports, taken_at=timezone.now(), signature_count=-1
+        )
+
+
+def test_a_file_dated_like_an_earlier_one_replaces_its_count(reference):
+    petition = PetitionFactory(signature_count=10)
+    at = timezone.now()
+    facts = petition_facts_read(petition.pk)
+    for total in (10, 12):
+        petition_history_record(
+            petition=petition,
+            before=facts,
+            after=facts | {"signature_count": total},
+            changed_at=timezone.now(),
+            counted_at=at,
+            source="dated.xml",
+        )
+    assert list(petition.signature_snapshots.values_list("signature_count", flat=True)) == [12]
+
+
+def test_the_changes_page_and_api_read_a_fixed_number_of_queries(
+    reference, client, django_assert_max_num_queries
+):
+    petition = PetitionFactory()
+    PetitionChange.objects.bulk_create(
+        PetitionChange(
+            petition=petition,
+            changed_at=timezone.now() - datetime.timedelta(days=day),
+            fields=[
+                {"field": "signature_count", "before": day, "after": day + 1},
+                {"field": "prayer_en", "before": "Save the forest", "after": "Save the river"},
+            ],
+            imported_from=f"file-{day}.xml",
+        )
+        for day in range(60)
+    )
+    with django_assert_max_num_queries(5):
+        page = client.get(f"/petitions/{petition.number}/changes/")
+    assert page.content.decode().count('class="change"') == 50  # a page of them
+    with django_assert_max_num_queries(4):
+        answer = client.get(f"/api/petitions/{petition.number}/changes/")
+    assert len(answer.json()) == 60
+
+
+def test_a_response_edited_on_its_own_admin_page_is_in_the_history(reference, clerk_client):
+    response = GovernmentResponseFactory()
+    url = f"/admin/responses/governmentresponse/{response.pk}/change/"
+    data = rendered_form(clerk_client.get(url), "governmentresponse_form")
+    data["text_en"] = "Our government is aware of the concern and acts."
+    answer = clerk_client.post(url, data)
+    assert answer.status_code == 302
+    change = response.petition.changes.get()
+    assert change.imported_from == ""
+    assert [item["field"] for item in change.fields] == ["responses.1.text_en"]
