@@ -5,6 +5,7 @@ import io
 from io import StringIO
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from django.core.management import call_command
 
@@ -113,3 +114,15 @@ def test_the_json_export_writes_the_name_empty(withdrawn):
     (record,) = [r for r in records if r["number"] == "e-4172"]
     assert record["petitioner_name"] == ""
     assert record["petitioner_city"] == "Saskatoon"
+
+
+def test_a_later_release_writes_the_name_empty(withdrawn, settings, tmp_path):
+    settings.RELEASES_DIR = tmp_path / "releases"
+    call_command("release_dataset", stdout=StringIO())
+    (folder,) = settings.RELEASES_DIR.iterdir()
+    for name in ("petitions.csv", "petitions.json"):
+        text = (folder / name).read_text(encoding="utf-8-sig")
+        assert "Saskatoon" in text and NAME not in text, name
+    rows = pq.read_table(folder / "petitions.parquet").to_pylist()
+    (row,) = [row for row in rows if row["number"] == "e-4172"]
+    assert row["petitioner_name"] in ("", None)
