@@ -458,12 +458,18 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
                 pass
         raise Http404
 
+    def _petition(self, number):
+        """The petition by its own number, else by its presentation number, as the
+        detail finds it; 404."""
+        petition = Petition.objects.filter(number=number).first()
+        return petition or get_object_or_404(Petition, presentation_number=number)
+
     @extend_schema(responses=SignatureSnapshotSerializer(many=True))
     @action(detail=True, filter_backends=[], pagination_class=None)
     def signatures(self, request, number=None):
         """The petition's signature counts over time, oldest first: one per import (or
         clerk's edit) that changed them, as dense as the imports."""
-        petition = get_object_or_404(Petition, number=number)
+        petition = self._petition(number)
         snapshots = petition.signature_snapshots.order_by("taken_at")
         return Response(SignatureSnapshotSerializer(snapshots, many=True).data)
 
@@ -472,7 +478,7 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
     def changes(self, request, number=None):
         """Every change to the petition's public facts, texts and responses, newest
         first, with each field before and after and the source."""
-        petition = get_object_or_404(Petition, number=number)
+        petition = self._petition(number)
         changes = [api_change(change, petition) for change in petition.changes.all()]
         return Response(PetitionChangeSerializer(changes, many=True).data)
 

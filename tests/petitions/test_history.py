@@ -108,6 +108,8 @@ def test_the_api_gives_the_counts_and_the_changes(two_imports, client):
     assert [row["signature_count"] for row in counts] == [283835, 283836]
     assert counts[1]["province_counts"]["YT"] == 378
     changes = client.get(f"/api/petitions/{two_imports.number}/changes/").json()
+    presented = client.get(f"/api/petitions/{two_imports.presentation_number}/changes/")
+    assert presented.json() == changes  # found by its presentation number too
     assert changes[0]["source"] == "newer.xml"
     assert {"field": "signature_count", "before": 283835, "after": 283836} in [
         {k: item[k] for k in ("field", "before", "after")} for item in changes[0]["fields"]
