@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from petitions.charts import signature_line
+from petitions.exports.table import FORMULA_PREFIXES, ottawa_time
 from petitions.models import PROVINCES, Petition
 from responses.models import GovernmentResponse
 
@@ -45,19 +46,22 @@ def signature_history(petition):
 
 
 def signature_rows(petition):
-    """The CSV's rows: a header, then a row per snapshot, oldest first: when, the
-    total, each province's count (empty where unknown) and the source."""
+    """The CSV's rows: a header, then a row per snapshot, oldest first: when (on
+    Ottawa's clock, as the exports write times), the total, each province's count
+    (empty where unknown) and the source."""
     yield ["taken_at", "signature_count", *(f"signatures_{code}" for code in PROVINCE_CODES)] + [
         "source"
     ]
     snapshots = petition.signature_snapshots.order_by("taken_at")
     for snapshot in snapshots.iterator():
         counts = snapshot.province_counts or {}
+        source = snapshot.imported_from or "Clerk's office"
         yield [
-            snapshot.taken_at.isoformat(),
+            ottawa_time(snapshot.taken_at).isoformat(),
             snapshot.signature_count,
             *(counts.get(code) for code in PROVINCE_CODES),
-            snapshot.imported_from or "Clerk's office",
+            # A file's name a spreadsheet would run as a formula is shown as text.
+            "'" + source if source.startswith(FORMULA_PREFIXES) else source,
         ]
 
 
