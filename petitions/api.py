@@ -8,7 +8,6 @@ from functools import partial
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.middleware.http import ConditionalGetMiddleware
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.formats import number_format
@@ -25,7 +24,6 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -37,7 +35,6 @@ from petitions.exports.table import deadline_facts
 from petitions.filter_forms import PageForm
 from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter
 from petitions.filters import PetitionPaginator as ListPaginator
-from petitions.history import api_change
 from petitions.models import (
     Member,
     Ministry,
@@ -374,46 +371,6 @@ class MinistrySerializer(serializers.ModelSerializer):
         ]
 
 
-class SignatureSnapshotSerializer(serializers.Serializer):
-    taken_at = serializers.DateTimeField(
-        help_text=_(
-            "When counted: the record's own date where the file gives one, else the import's time."
-        )
-    )
-    signature_count = serializers.IntegerField(
-        allow_null=True, help_text=_("Validated signatures.")
-    )
-    province_counts = serializers.DictField(
-        child=serializers.IntegerField(), help_text=_("Signatures by province or territory code.")
-    )
-    source = serializers.SerializerMethodField(
-        help_text=_("The imported file's name, or “Clerk's office”.")
-    )
-
-    def get_source(self, snapshot) -> str:
-        return snapshot.imported_from or "Clerk's office"
-
-
-class ChangedFieldSerializer(serializers.Serializer):
-    field = serializers.CharField(
-        help_text=_("The field's key, e.g. prayer_en or responses.1.text_en.")
-    )
-    label = serializers.CharField(help_text=_("The field's name in the language asked."))
-    before = serializers.JSONField(
-        allow_null=True, help_text=_("Text, a number, null, or its words in English and French.")
-    )
-    after = serializers.JSONField(allow_null=True, help_text=_("As before."))
-    withdrawn = serializers.BooleanField(
-        help_text=_("The petitioner's name, withdrawn from public view: no values given.")
-    )
-
-
-class PetitionChangeSerializer(serializers.Serializer):
-    changed_at = serializers.DateTimeField()
-    source = serializers.CharField(help_text=_("The imported file's name, or “Clerk's office”."))
-    fields = ChangedFieldSerializer(many=True, help_text=_("Empty: the petition was added."))
-
-
 # Views ----------------------------------------------------------------------------------
 
 
@@ -457,30 +414,6 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
             except Petition.DoesNotExist:
                 pass
         raise Http404
-
-    def _petition(self, number):
-        """The petition by its own number, else by its presentation number, as the
-        detail finds it; 404."""
-        petition = Petition.objects.filter(number=number).first()
-        return petition or get_object_or_404(Petition, presentation_number=number)
-
-    @extend_schema(responses=SignatureSnapshotSerializer(many=True))
-    @action(detail=True, filter_backends=[], pagination_class=None)
-    def signatures(self, request, number=None):
-        """The petition's signature counts over time, oldest first: one per import (or
-        clerk's edit) that changed them, as dense as the imports."""
-        petition = self._petition(number)
-        snapshots = petition.signature_snapshots.order_by("taken_at")
-        return Response(SignatureSnapshotSerializer(snapshots, many=True).data)
-
-    @extend_schema(responses=PetitionChangeSerializer(many=True))
-    @action(detail=True, filter_backends=[], pagination_class=None)
-    def changes(self, request, number=None):
-        """Every change to the petition's public facts, texts and responses, newest
-        first, with each field before and after and the source."""
-        petition = self._petition(number)
-        changes = [api_change(change, petition) for change in petition.changes.all()]
-        return Response(PetitionChangeSerializer(changes, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         try:
