@@ -8,6 +8,7 @@ values."""
 import difflib
 import re
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -69,11 +70,11 @@ def change_label(key):
     """A changed field's name in the page's language."""
     if key.startswith("responses."):
         _responses, position, name = key.split(".")
-        field = GovernmentResponse._meta.get_field(name)
-        return _("Response %(position)s: %(field)s") % {
-            "position": position,
-            "field": field.verbose_name,
-        }
+        try:
+            name = GovernmentResponse._meta.get_field(name).verbose_name
+        except FieldDoesNotExist:
+            pass
+        return _("Response %(position)s: %(field)s") % {"position": position, "field": name}
     labels = {
         "keywords": _("Keywords"),
         "opens_at": _("Opens for signature"),
@@ -83,7 +84,10 @@ def change_label(key):
     }
     if key in labels:
         return labels[key]
-    return capfirst(Petition._meta.get_field(key).verbose_name)
+    try:
+        return capfirst(Petition._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:  # a field kept by a change, since removed
+        return key
 
 
 def public_fields(change, petition):
