@@ -5,6 +5,7 @@ first, texts as a word diff. Read from what petitions/services/history.py keeps.
 A withdrawn petitioner's name is shown nowhere: a change to it is listed without its
 values."""
 
+import contextlib
 import difflib
 import re
 
@@ -70,10 +71,8 @@ def change_label(key):
     """A changed field's name in the page's language."""
     if key.startswith("responses."):
         _responses, position, name = key.split(".")
-        try:
+        with contextlib.suppress(FieldDoesNotExist):  # a field kept, since removed
             name = GovernmentResponse._meta.get_field(name).verbose_name
-        except FieldDoesNotExist:
-            pass
         return _("Response %(position)s: %(field)s") % {"position": position, "field": name}
     labels = {
         "keywords": _("Keywords"),
