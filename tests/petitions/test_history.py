@@ -264,3 +264,19 @@ def test_a_response_edited_on_its_own_admin_page_is_in_the_history(reference, cl
     change = response.petition.changes.get()
     assert change.imported_from == ""
     assert [item["field"] for item in change.fields] == ["responses.1.text_en"]
+
+
+def test_a_count_is_dated_by_the_day_the_file_says_its_status_was_reached(reference, tmp_path):
+    text = (DATA / "hoc_sample.xml").read_text(encoding="utf-8")
+    tag = '<Petition Id="4758" Title="e-4758 (Citizenship and immigration)" TypeId="1" '
+    assert tag in text
+    counted = tmp_path / "counted.xml"
+    counted.write_text(text.replace(tag, tag + 'SignatureCount="612" '), encoding="utf-8")
+    load(counted)
+    # Certified on March 19, 2024: its count is final as of that day.
+    (snapshot,) = Petition.objects.get(number="e-4758").signature_snapshots.all()
+    assert snapshot.signature_count == 612
+    assert timezone.localdate(snapshot.taken_at) == datetime.date(2024, 3, 19)
+    # No such day given: its count is as of the import.
+    (snapshot,) = Petition.objects.get(number="e-4649").signature_snapshots.all()
+    assert timezone.now() - snapshot.taken_at < datetime.timedelta(minutes=5)
