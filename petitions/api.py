@@ -98,9 +98,10 @@ class PetitionPagination(Pagination):
         "JSON exports (/petitions/export.csv, .json) take the same filters and give them all."
     )
 
-    def paginate_petitions(self, queryset, request, *, sort, count_key):
-        """A page of `queryset`, sorted by `sort` (PetitionFilter.sort_value), its count
-        kept under `count_key`."""
+    def paginate_petitions(self, queryset, request, *, rank_candidates, count_key):
+        """A page of `queryset` (sorted; for best match, `rank_candidates` are the
+        petitions ranked: see PetitionQuerySet.ranked_search), its count kept under
+        `count_key`."""
         number = request.query_params.get(self.page_query_param, "1")
         if (
             number.isascii()
@@ -121,7 +122,9 @@ class PetitionPagination(Pagination):
                     ]
                 }
             )
-        self.django_paginator_class = partial(PetitionPaginator, sort=sort, count_key=count_key)
+        self.django_paginator_class = partial(
+            PetitionPaginator, rank_candidates=rank_candidates, count_key=count_key
+        )
         return self.paginate_queryset(queryset, request)
 
 
@@ -393,12 +396,12 @@ class PetitionViewSet(viewsets.ReadOnlyModelViewSet):
         return PetitionDetailSerializer if self.action == "retrieve" else PetitionSerializer
 
     def list(self, request, *args, **kwargs):
-        # The filter's sort and count key go to the paginator as arguments.
+        # The filter's ranked petitions and count key go to the paginator as arguments.
         petition_filter = PetitionFilterBackend().valid_filter(request, self.get_queryset(), self)
         page = self.paginator.paginate_petitions(
             petition_filter.qs,
             request,
-            sort=petition_filter.sort_value,
+            rank_candidates=petition_filter.rank_candidates,
             count_key=f"api:{petition_filter.count_key}",
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -177,8 +177,13 @@ def kept_seconds():
     return settings.PAGE_CACHE_SECONDS or KEPT_SECONDS_WITHOUT_PAGES
 
 
+def current_period():
+    """The number of the period of kept_seconds() now: part of every key below."""
+    return int(time.time() // kept_seconds())
+
+
 def _key(name, version):
-    return f"{name}:{version}:{int(time.time() // kept_seconds())}"
+    return f"{name}:{version}:{current_period()}"
 
 
 def kept_key(name):

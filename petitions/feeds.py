@@ -86,8 +86,7 @@ class PetitionFeed(FilteredFeed):
         # Sort only the petitions that can be among the first FEED_LENGTH.
         if petition_filter.sort_value == "newest":
             return petition_filter.qs.newest(FEED_LENGTH)
-        petitions = petition_filter.qs.first_in_order(petition_filter.sort_value, FEED_LENGTH)
-        return petitions[:FEED_LENGTH]
+        return petition_filter.first_in_order(FEED_LENGTH)[:FEED_LENGTH]
 
     def item_title(self, petition):
         topic = petition.topic.name if petition.topic else ""

@@ -152,19 +152,27 @@ def count_within(rows, milliseconds):
 
 
 class PetitionPaginator(Paginator):
-    """Pages that sort only the petitions that can be on them (see PetitionQuerySet's
-    first_in_order), not the whole table, and the total count: exact
-    unless counting takes longer than COUNT_BUDGET_MS, then stopped at COUNT_LIMIT.
-    With a `count_key` (see PetitionFilter.count_key) the count is kept for the
-    filter's other pages and sorts, and a filter too slow to count exactly is counted
-    to COUNT_LIMIT alone for TOO_SLOW_SECONDS, even after the data changes. `searched`: the
-    rows are a search's matches (see worth_counting_exactly)."""
+    """Pages that sort only the petitions that can be on them (for best match, among
+    `rank_candidates`: see PetitionQuerySet.ranked_search), not the whole table, and the
+    total count: exact unless counting takes longer than COUNT_BUDGET_MS, then stopped at
+    COUNT_LIMIT. With a `count_key` (see PetitionFilter.count_key) the count is kept for
+    the filter's other pages and sorts, and a filter too slow to count exactly is counted
+    to COUNT_LIMIT alone for TOO_SLOW_SECONDS, even after the data changes. `searched`:
+    the rows are a search's matches (see worth_counting_exactly)."""
 
     def __init__(
-        self, object_list, per_page, *, sort, rows=None, count_key=None, searched=False, **options
+        self,
+        object_list,
+        per_page,
+        *,
+        rank_candidates=None,
+        rows=None,
+        count_key=None,
+        searched=False,
+        **options,
     ):
         super().__init__(object_list, per_page, **options)
-        self.sort = sort
+        self.rank_candidates = rank_candidates
         # Where a page's petitions are read from by primary key (see page()).
         self.rows = rows
         self.count_key = count_key
@@ -220,8 +228,10 @@ class PetitionPaginator(Paginator):
         # The page's primary keys first, then their rows with every join: one query with
         # the filters, the search and the joins at once goes past the planner's
         # join_collapse_limit, and it then reads whole tables to find twenty rows.
-        candidates = self.object_list.first_in_order(self.sort, top)
-        ids = list(candidates[bottom:top].values_list("pk", flat=True))
+        ordered = self.object_list
+        if self.rank_candidates is not None:
+            ordered = ordered.among_ranked(self.rank_candidates, top)
+        ids = list(ordered[bottom:top].values_list("pk", flat=True))
         rows = self.object_list if self.rows is None else self.rows
         with planned_once():
             found = {petition.pk: petition for petition in rows.filter(pk__any=ids)}
@@ -329,17 +339,29 @@ class PetitionFilter(django_filters.FilterSet):
     class Meta:
         form = PetitionFilterForm
 
+    # The keys of the petitions a best-match search ranked (see ranked_search), once
+    # qs is read.
+    rank_candidates = None
+
     # Searching and sorting come last, over everything the other filters kept.
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         text = self.form.cleaned_data.get("q")
         sort = self.sort_value
+        if text and sort == Sort.RELEVANCE:
+            queryset, self.rank_candidates = queryset.ranked_search(text, keep=kept_for_words)
+            return queryset
         if text:
-            ranked = sort == Sort.RELEVANCE
-            queryset = queryset.search(text, ranked=ranked, keep=kept_for_words)
-            if sort == Sort.RELEVANCE:
-                return queryset
+            queryset = queryset.search(text, keep=kept_for_words)
         return queryset.sorted_by(sort)
+
+    def first_in_order(self, count):
+        """The petitions kept (qs), narrowed to a superset of the first `count` in the
+        sort's order where that is known: for best match, the ranked candidates."""
+        rows = self.qs
+        if self.rank_candidates is not None:
+            return rows.among_ranked(self.rank_candidates, count)
+        return rows
 
     @property
     def error_list(self):
@@ -367,7 +389,7 @@ class PetitionFilter(django_filters.FilterSet):
         paginator = PetitionPaginator(
             self.qs,
             self.page_size_value,
-            sort=self.sort_value,
+            rank_candidates=self.rank_candidates,
             rows=self.queryset if rows is None else rows,
             count_key=self.count_key,
             searched=bool(self.form.cleaned_data.get("q")),

@@ -93,7 +93,7 @@ def petition_list(request):
         try:
             with time_limit(LIST_QUERY_MS):
                 page = petition_filter.get_page(
-                    request.GET.get("page"), Petition.objects.for_listing()
+                    request.GET.get("page"), Petition.objects.for_listing().with_first_response_on()
                 )
         except OperationalError as error:
             if not isinstance(error.__cause__, QueryCanceled):

@@ -80,6 +80,16 @@ def _site_language():
 
 
 @pytest.fixture
+def one_period(monkeypatch):
+    """Kept values live for a period (petitions/cache.py): a test counting the queries
+    of two requests must not see a new period begin between them."""
+    from petitions import cache
+
+    period = cache.current_period()
+    monkeypatch.setattr(cache, "current_period", lambda: period)
+
+
+@pytest.fixture
 def own_tmp_path():
     """A temporary folder outside pytest's own, for an embedded PostgreSQL: it runs as
     another user, which needs to reach the folder, and pytest closes its base folder to

@@ -46,6 +46,7 @@ from petitions.models.parts import (
     ExportLine,
     ProvinceSignatureCount,
     SignatureWindow,
+    StaleSearchDocument,
 )
 from petitions.models.petition import (
     FormerNumber,
@@ -155,6 +156,7 @@ __all__ = [
     "SEARCH_TERM",
     "SignatureSnapshot",
     "SignatureWindow",
+    "StaleSearchDocument",
     "Status",
     "Topic",
     "WINDOW_DAYS",

@@ -148,3 +148,22 @@ class ExportLine(models.Model):
 
     def __str__(self):
         return f"{self.petition_id}: export line {self.stamp}"
+
+
+class StaleSearchDocument(models.Model):
+    """A petition whose search document no longer reads as it should and is to be
+    written again (see petitions/services/search_rewrite.py).
+
+    The database's triggers rewrite a petition's document at once when the petition,
+    its responses or its keywords change, and when a Member, topic or keyword it names
+    is renamed, up to a few thousand petitions (migration 0022). A rename naming more
+    (a busy topic at a million petitions: tens of thousands) queues them here instead,
+    so that the clerk's save commits within its time limit; they are written again
+    afterwards, in batches that each commit."""
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"{self.petition_id}: search document to write again"

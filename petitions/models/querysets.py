@@ -143,15 +143,6 @@ def _responses():
 
 
 class PetitionQuerySet(models.QuerySet):
-    # The keys of the petitions search(ranked=True) ranks, kept across clones for
-    # first_in_order.
-    _rank_candidates = None
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._rank_candidates = self._rank_candidates
-        return clone
-
     def with_status(self, at=None):
         return self.annotate(
             status=Case(
@@ -227,40 +218,27 @@ class PetitionQuerySet(models.QuerySet):
             found = list(self.filter(former_numbers__number__in=numbers).distinct()[:3])
         return found[0] if len(found) == 1 else None
 
-    def search(self, text, *, ranked=False, keep=computed):
+    def search(self, text, *, keep=computed):
         """Petitions whose text matches `text` (websearch syntax, English and French
         stemming, accents ignored) or whose sponsor or presenter is the Member named.
 
-        `ranked` orders by relevance. Ranking reads each match's vector, so only the
-        candidates are ranked: the RANK_CANDIDATES newest matches, found by index. The
-        Member's own petitions lead, then the text rank; the other matches follow,
-        newest first (see first_in_order, which pages through the candidates alone).
+        What a search learns from its words alone (the Members named) goes through
+        keep(name, text, compute), which may keep it for the same words' other filters,
+        sorts and pages."""
+        return self._matching(text, keep)[0]
 
-        What a search learns from its words alone (the Members named, the first look
-        through the text index) goes through keep(name, text, compute), which may keep
-        it for the same words' other filters, sorts and pages."""
-        from petitions.models.parliament import Member
+    def ranked_search(self, text, *, keep=computed):
+        """search(), best match first, and the keys of the petitions ranked:
+        (petitions, candidates).
 
-        query = search_query(text)
-        member_ids = keep(
-            "members",
-            text,
-            lambda: list(
-                Member.objects.matching(text).values_list("pk", flat=True)[:MAX_MEMBER_MATCHES]
-            ),
-        )
-        if query is None and not member_ids:
-            # Operators or quotes alone: no word to look for.
-            return self.none()
-        by_member = Q(sponsor__in=member_ids) | Q(presenter__in=member_ids)
-        match = Q(pk__in=[])
-        if query is not None:
-            match |= Q(search_document=query)
-        if member_ids:
-            match |= by_member
-        matches = self.filter(match)
-        if not ranked:
-            return matches
+        Ranking reads each match's vector, so only the candidates are ranked: the
+        RANK_CANDIDATES newest matches, found by index. The Member's own petitions lead,
+        then the text rank; the other matches follow, newest first. A page within the
+        candidates needs only them (see among_ranked). The first look through the text
+        index goes through `keep` too."""
+        matches, match, query, member_ids, by_member = self._matching(text, keep)
+        if match is None:
+            return matches, []
 
         # The candidates' keys. A first look through the text index, without the other
         # filters (with them, the planner intersects whole indexes: 200 ms for a common
@@ -285,7 +263,7 @@ class PetitionQuerySet(models.QuerySet):
         if not candidates:
             # Nothing to rank (and a CASE over no keys would order by a constant).
             unranked = matches.annotate(search_rank=Value(None, models.FloatField()))
-            return unranked.order_by(*NEWEST_FIRST)
+            return unranked.order_by(*NEWEST_FIRST), []
         ranked_matches = matches.annotate(
             search_rank=Case(
                 When(pk__any=candidates, then=member_rank + text_rank),
@@ -293,8 +271,39 @@ class PetitionQuerySet(models.QuerySet):
                 output_field=models.FloatField(),
             )
         ).order_by(F("search_rank").desc(nulls_last=True), *NEWEST_FIRST)
-        ranked_matches._rank_candidates = candidates
-        return ranked_matches
+        return ranked_matches, candidates
+
+    def among_ranked(self, candidates, count):
+        """These petitions within `candidates` (ranked_search's) when the first `count`
+        of them in best-match order are all there, so that a page sorts these few rather
+        than the whole table; else unchanged."""
+        if count <= len(candidates):
+            return self.filter(pk__any=candidates)
+        return self
+
+    def _matching(self, text, keep):
+        """(matches, the condition, the text query, the Members named, the condition on
+        them); the condition is None when the words hold nothing to look for."""
+        from petitions.models.parliament import Member
+
+        query = search_query(text)
+        member_ids = keep(
+            "members",
+            text,
+            lambda: list(
+                Member.objects.matching(text).values_list("pk", flat=True)[:MAX_MEMBER_MATCHES]
+            ),
+        )
+        by_member = Q(sponsor__in=member_ids) | Q(presenter__in=member_ids)
+        if query is None and not member_ids:
+            # Operators or quotes alone: no word to look for.
+            return self.none(), None, query, member_ids, by_member
+        match = Q(pk__in=[])
+        if query is not None:
+            match |= Q(search_document=query)
+        if member_ids:
+            match |= by_member
+        return self.filter(match), match, query, member_ids, by_member
 
     def sponsored_by(self, member):
         return self.filter(sponsor=member)
@@ -339,18 +348,8 @@ class PetitionQuerySet(models.QuerySet):
             first_response_on=Subquery(first.order_by("tabled_on").values("tabled_on")[:1])
         )
 
-    def first_in_order(self, sort, count):
-        """A superset of the first `count` petitions in `sort` order, so that a page
-        sorts these few rather than the whole table: for relevance, the ranked candidates
-        of search(ranked=True). Other sorts are unchanged."""
-        # The ranked candidates come first: a page within them needs nothing else.
-        candidates = self._rank_candidates
-        if sort == "relevance" and candidates is not None and count <= len(candidates):
-            return self.filter(pk__any=candidates)
-        return self
-
     def sorted_by(self, sort):
-        """Order by one of the list's sorts (relevance is search(ranked=True))."""
+        """Order by one of the list's sorts (relevance is ranked_search())."""
         if sort == "oldest":
             return self.order_by(*OLDEST_FIRST)
         if sort == "signatures":

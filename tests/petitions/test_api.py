@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import PetitionFactory
 from tests.petitions.research import build_archive, many_petitions
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 
 @pytest.fixture(autouse=True)

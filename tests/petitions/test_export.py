@@ -138,6 +138,7 @@ def test_a_bad_filter_is_refused_with_its_name(archive):
         export("json", "--session", "999")
 
 
+@pytest.mark.usefixtures("one_period")
 def test_export_reads_a_fixed_number_of_queries_however_many_petitions(db):
     for _ in range(30):
         window = SignatureWindowFactory()

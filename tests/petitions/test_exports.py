@@ -25,7 +25,8 @@ from tests.factories import (
 )
 from tests.petitions.research import build_archive, many_petitions, respond
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ import pytest
 from tests.factories import PetitionFactory
 from tests.petitions.research import build_archive
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -16,7 +16,8 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 
 def open_petition(number, closes_in_days, **fields):

@@ -5,7 +5,8 @@ import pytest
 
 from tests.factories import CaucusFactory, MemberFactory, PetitionFactory
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 
 def test_the_list_shows_each_member_with_sponsored_and_presented_counts(client):

@@ -8,7 +8,8 @@ import pytest
 from petitions.models import Ministry, Petition, ministry_response_times, with_response_times
 from tests.factories import GovernmentResponseFactory, MinistryFactory, PetitionFactory
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 PRESENTED = datetime.date(2023, 1, 2)
 

@@ -31,6 +31,7 @@ def _empty_cache(settings):
     cache.clear()
 
 
+@pytest.mark.usefixtures("one_period")
 def test_a_page_asked_for_again_is_served_reading_only_the_data_version(
     client, django_assert_num_queries
 ):

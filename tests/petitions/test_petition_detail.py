@@ -19,7 +19,8 @@ from tests.factories import (
     SignatureWindowFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 
 def text_of(html):

@@ -293,3 +293,71 @@ def test_every_document_reads_as_the_rule_computes_it_after_a_seed():
     )
     assert Petition.objects.count() == 300
     assert not stale.exists()
+
+
+def rewrite_at_once(limit, scope="LOCAL"):
+    """How many petitions a rename rewrites in its own transaction (migration 0022)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {scope} petitions.search_rewrite_at_once = %s", [str(limit)])
+
+
+def test_a_rename_naming_more_petitions_than_it_rewrites_at_once_is_queued_then_written():
+    from petitions.models import StaleSearchDocument
+    from petitions.services.search_rewrite import rewrite_queued_now
+
+    rewrite_at_once(2)
+    two, three = TopicFactory(name_en="Taxation"), TopicFactory(name_en="Fisheries")
+    for number in (1, 2):
+        PetitionFactory(number=f"e-{number}", topic=two)
+    for number in (3, 4, 5):
+        PetitionFactory(number=f"e-{number}", topic=three)
+
+    two.name_en = "Revenue"
+    two.save()
+    assert found("revenue") == ["e-1", "e-2"]
+    assert not StaleSearchDocument.objects.exists()
+
+    three.name_en = "Oceans"
+    three.save()
+    assert StaleSearchDocument.objects.count() == 3
+    # Found by the old name until they are written again.
+    assert found("oceans") == []
+    assert found("fisheries") == ["e-3", "e-4", "e-5"]
+    assert rewrite_queued_now() == 3
+    assert found("oceans") == ["e-3", "e-4", "e-5"]
+    assert found("fisheries") == []
+    assert not StaleSearchDocument.objects.exists()
+
+
+def test_an_import_writes_what_a_rename_left_queued(tmp_path):
+    from petitions.models import StaleSearchDocument
+
+    rewrite_at_once(0)
+    member = MemberFactory(first_name="Melissa", last_name="Lantsman", slug="melissa-lantsman")
+    PetitionFactory(number="e-1", sponsor=member)
+    member.last_name = "Quellette"
+    member.save()
+    assert StaleSearchDocument.objects.count() == 1
+    path = tmp_path / "none.json"
+    path.write_text("[]")
+    call_command("import_petitions", str(path), stdout=StringIO(), stderr=StringIO())
+    assert found("Quellette") == ["e-1"]
+    assert not StaleSearchDocument.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_rename_in_the_admin_is_searchable_by_its_new_name_soon_after(admin_posts):
+    import time
+
+    rewrite_at_once(1, scope="SESSION")
+    topic = TopicFactory(name_en="Taxation", name_fr="Fiscalité")
+    PetitionFactory(number="e-1", topic=topic)
+    PetitionFactory(number="e-2", topic=topic)
+    admin_posts(f"/admin/petitions/topic/{topic.pk}/change/", name_fr="Impôts et taxes")
+    deadline = time.monotonic() + 10
+    while found("impots") != ["e-1", "e-2"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert found("impots") == ["e-1", "e-2"]
+    assert found("fiscalite") == []

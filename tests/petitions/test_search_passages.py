@@ -15,7 +15,8 @@ from tests.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 LIST = "/petitions/"
 

@@ -13,7 +13,8 @@ from petitions import stats
 from petitions.models import Petition
 from tests.petitions.research import build_archive, many_petitions
 
-pytestmark = pytest.mark.django_db
+# Queries are counted: no new period of kept values begins within a test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_period")]
 
 
 @pytest.fixture(autouse=True)

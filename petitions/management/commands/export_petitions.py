@@ -10,7 +10,7 @@ from django.http import QueryDict
 from petitions.exports.lines import STREAMS
 from petitions.exports.table import export_records
 from petitions.filters import PetitionFilter
-from petitions.house.xml import write_xml
+from petitions.house.xml_export import write_xml
 from petitions.models import Petition
 
 FORMATS = ("csv", "json", "xml")

@@ -10,6 +10,7 @@ from django.core.management import BaseCommand, CommandError
 
 from petitions.house.files import file_format, read_records
 from petitions.services import petition_import
+from petitions.services.search_rewrite import rewrite_queued_now
 
 
 class CountingReader(io.RawIOBase):
@@ -103,6 +104,8 @@ class Command(BaseCommand):
         for path in paths:
             report = self.import_file(path, format, skip_invalid, dry_run)
             failed += bool(report.error or report.rejected)
+        if not dry_run:
+            rewrite_queued_now()
         if failed:
             raise CommandError(f"{failed} of {len(paths)} file(s) had records rejected.")
 

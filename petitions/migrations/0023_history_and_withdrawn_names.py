@@ -124,7 +124,7 @@ $$ LANGUAGE plpgsql STABLE;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0021_search_document"),
+        ("petitions", "0022_search_rewrite_queue"),
     ]
 
     operations = [
