@@ -8,7 +8,14 @@ from urllib.parse import urlencode
 from django.db.models import Count, Window
 from django.db.models.functions import RowNumber
 
-from petitions.models import Member, Ministry, Petition, ProvinceSignatureCount, Status
+from petitions.models import (
+    Member,
+    Ministry,
+    Petition,
+    ProvinceSignatureCount,
+    SignatureSnapshot,
+    Status,
+)
 
 # The p95 each kind of page must stay under at 1,000,000 petitions, in milliseconds.
 TARGET_LIST = 50
@@ -95,6 +102,7 @@ def facts():
     return {
         "petitions": petitions,
         "detail": detail.number,
+        "history": _with_history(),
         # Search words that only the search document's other fields hold: a topic's
         # names, who signed a response, a Member's name with a word of the text, a
         # number's bare digits with a word.
@@ -112,6 +120,19 @@ def facts():
         "every_filter": {k: v for k, v in every_filter.items() if v != ""},
         "export_presented_after": export_after.isoformat() if export_after else None,
     }
+
+
+def _with_history():
+    """The number of the open petition with the longest signature history (seed_demo
+    gives open petitions one), or None in a database seeded before there was any."""
+    busiest = (
+        SignatureSnapshot.objects.values("petition")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "-petition")
+        .values_list("petition__number", flat=True)
+        .first()
+    )
+    return busiest
 
 
 def _rare_word():
@@ -178,6 +199,20 @@ def scenarios(f):
         ("sort by signatures", _list(sort="signatures"), TARGET_LIST),
         (f"deep page ({DEEP_PAGE})", _list(page=DEEP_PAGE), TARGET_LIST),
         ("detail", f"/petitions/{f['detail']}/", TARGET_DETAIL),
+        *(
+            [
+                ("detail, with signature history", f"/petitions/{f['history']}/", TARGET_DETAIL),
+                ("changes", f"/petitions/{f['history']}/changes/", TARGET_OTHER),
+                (
+                    "signature history CSV",
+                    f"/petitions/{f['history']}/signatures.csv",
+                    TARGET_OTHER,
+                ),
+                ("API changes", f"/api/petitions/{f['history']}/changes/", TARGET_OTHER),
+            ]
+            if f.get("history")
+            else []
+        ),
         ("member", f"/members/{f['member']}/", TARGET_OTHER),
         ("members", "/members/", TARGET_OTHER),
         ("ministry", f"/ministries/{f['ministry']}/", TARGET_OTHER),

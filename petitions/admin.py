@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
@@ -41,6 +42,7 @@ from petitions.services.edits import (
     petition_sponsor_fill,
     petition_window_set,
 )
+from petitions.services.history import petition_facts_read, petition_history_record
 from petitions.services.uploads import upload_confirm, upload_receive
 from responses.admin import GovernmentResponseInline
 
@@ -236,7 +238,12 @@ class PetitionAdmin(GuardedAdmin, VersionAdmin):
         (_("Subject"), {"fields": ["topic", "keywords", "original_language"]}),
         (
             _("Petitioner"),
-            {"fields": [("petitioner_name", "petitioner_city", "petitioner_province")]},
+            {
+                "fields": [
+                    ("petitioner_name", "petitioner_city", "petitioner_province"),
+                    "is_petitioner_name_withdrawn",
+                ]
+            },
         ),
         (_("Addressee"), {"fields": [("addressee_kind", "ministry", "addressee_member")]}),
         (_("Text in English"), {"fields": ["whereas_en", "prayer_en"]}),
@@ -390,6 +397,8 @@ class PetitionAdmin(GuardedAdmin, VersionAdmin):
         super().delete_queryset(request, queryset)
 
     def save_model(self, request, obj, form, change):
+        # What the public read before this save, for the petition's change history.
+        form.facts_before = petition_facts_read(obj.pk) if change else None
         if "sponsor" in form.changed_data:
             petition_sponsor_fill(petition=obj)
         super().save_model(request, obj, form, change)
@@ -405,6 +414,12 @@ class PetitionAdmin(GuardedAdmin, VersionAdmin):
             closes_at=data["window_closes_at"],
         )
         petition_province_counts_set(petition=form.instance, counts=form.province_counts())
+        petition_history_record(
+            petition=form.instance,
+            before=form.facts_before,
+            after=petition_facts_read(form.instance.pk),
+            changed_at=timezone.now(),
+        )
 
     @admin.display(description=_("status"))
     def status(self, petition):

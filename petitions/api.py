@@ -286,7 +286,10 @@ class PetitionDetailSerializer(PetitionSerializer):
         allow_null=True, help_text=_("The House's own record id, where known.")
     )
     keywords = NamesSerializer(many=True, help_text=_("The House's index terms."))
-    petitioner_name = serializers.CharField(help_text=_("The petitioner (e-petitions only)."))
+    petitioner_name = serializers.CharField(
+        source="public_petitioner_name",
+        help_text=_("The petitioner (e-petitions only); empty when withdrawn from public view."),
+    )
     petitioner_city = serializers.CharField(help_text=_("The petitioner's city."))
     original_language = serializers.CharField(help_text=_("en, fr or bilingual."))
     addressee_kind = serializers.CharField(

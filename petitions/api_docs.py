@@ -25,6 +25,15 @@ OPERATIONS = {
         "One petition's whole record: texts, window, counts by province and responses. "
         "A presentation number or a corrected number redirects to the petition."
     ),
+    "petitions_signatures_list": _(
+        "One petition's signature counts over time, oldest first, with the counts by "
+        "province: one for each import or clerk's edit that changed them, so only as "
+        "dense as the imports."
+    ),
+    "petitions_changes_list": _(
+        "Every change to one petition's public facts, texts and responses, newest first: "
+        "each field before and after, and the source (a file's name or the Clerk's office)."
+    ),
     "members_list": _("Members of Parliament; q finds one by name or riding, typos forgiven."),
     "members_retrieve": _(
         "One Member of Parliament and the petitions they sponsored and presented."
@@ -43,6 +52,8 @@ EXAMPLES = {
         "/api/petitions/?q=climate&presented_after=2023-01-01&page_size=100",
     ],
     "petitions_retrieve": ["/api/petitions/e-4172/", "/api/petitions/441-01184/"],
+    "petitions_signatures_list": ["/api/petitions/e-4649/signatures/"],
+    "petitions_changes_list": ["/api/petitions/e-4649/changes/"],
     "members_list": ["/api/members/?q=lantsman"],
     "members_retrieve": ["/api/members/melissa-lantsman/"],
     "ministries_list": ["/api/ministries/"],
@@ -59,6 +70,9 @@ RECORDS = {
     "MemberRef": _("A Member of Parliament as a petition names them."),
     "Caucus": _("A party, as the House names its caucus."),
     "Window": _("The signing period of an e-petition."),
+    "SignatureSnapshot": _("A petition's counts as one import or edit found them."),
+    "PetitionChange": _("One change to a petition's public record."),
+    "ChangedField": _("A field a change changed, before and after."),
     "Response": _("A government response."),
     "Member": _("A Member of Parliament and their petitions."),
     "Ministry": _("A ministry and its response times."),

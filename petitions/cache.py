@@ -35,6 +35,9 @@ What is kept, its key and how long it lives:
 - Figures of the whole archive (`kept_or_last`): the home page's counts, the statistics,
   the ministries' response times. Keyed as `kept`, and `<name>:last`, the last figures
   computed; PAGE_CACHE_SECONDS, the last figures 2 x PAGE_CACHE_SECONDS.
+- A petition's signature history (the chart and table of its page): a fragment kept
+  with {% cache %} under `kept_key("signature-history:<petition>:<language>")`;
+  PAGE_CACHE_SECONDS, so that the page rendered without its page cache reads no history.
 - A count too slow to be exact (petitions/filters.py, `petition-count-too-slow:<filter>`):
   600 s. Not data, only the choice to count to 10,000 and say "more than": true either way.
 - Export lines (petitions/exports/lines.py): a row per petition and format, emptied by

@@ -300,3 +300,38 @@ def for_figures(figures):
         "response_chart": response_bars(buckets),
         "spread_chart": spreads(figures["response_days_by_ministry"], first=FIRST_ROWS),
     }
+
+
+LINE_WIDTH = 1000
+LINE_HEIGHT = 200
+
+
+def signature_line(points):
+    """A petition's signature history as a line over time: [(moment, count)] oldest
+    first, placed in a LINE_WIDTH x LINE_HEIGHT drawing (stretched to its box; the
+    stroke keeps its width), with the counts' axis in percent of the height. One count
+    is drawn as a level line."""
+    points = [(moment, count) for moment, count in points if count is not None]
+    if not points:
+        return None
+    ticks = nice_ticks(max(count for _, count in points), count=3)
+    top = ticks[-1]
+    first, last = points[0][0].timestamp(), points[-1][0].timestamp()
+    span = last - first
+    coordinates = [
+        (
+            round((moment.timestamp() - first) * LINE_WIDTH / span, 1) if span else 0,
+            round(LINE_HEIGHT - count * LINE_HEIGHT / top, 1),
+        )
+        for moment, count in points
+    ]
+    if len(coordinates) == 1:
+        coordinates.append((LINE_WIDTH, coordinates[0][1]))
+    line = " ".join(f"{x},{y}" for x, y in coordinates)
+    return {
+        "width": LINE_WIDTH,
+        "height": LINE_HEIGHT,
+        "line": line,
+        "area": f"0,{LINE_HEIGHT} {line} {coordinates[-1][0]},{LINE_HEIGHT}",
+        "ticks": [{"value": tick, "y_percent": round(100 - tick * 100 / top, 2)} for tick in ticks],
+    }

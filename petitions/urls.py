@@ -12,6 +12,12 @@ urlpatterns = [
     path("petitions/export.csv", exports.export_csv, name="export_csv"),
     path("petitions/export.json", exports.export_json, name="export_json"),
     path("petitions/<str:number>/", views.petition_detail, name="petition_detail"),
+    path("petitions/<str:number>/changes/", views.petition_changes, name="petition_changes"),
+    path(
+        "petitions/<str:number>/signatures.csv",
+        views.petition_signatures_csv,
+        name="petition_signatures_csv",
+    ),
     path("members/", views.member_list, name="member_list"),
     path("members/<slug:slug>/", views.member_detail, name="member_detail"),
     path("ministries/", views.ministry_list, name="ministry_list"),

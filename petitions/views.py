@@ -1,15 +1,23 @@
+import csv
+import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from django.core.paginator import Paginator
 from django.db import OperationalError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from psycopg.errors import QueryCanceled
 
-from petitions.cache import cached_page, kept_or_last
+from petitions.cache import cached_page, kept_key, kept_or_last, kept_seconds
 from petitions.filter_forms import PageForm, form_errors
 from petitions.filters import COUNT_LIMIT, PetitionFilter
+from petitions.history import (
+    CHANGES_PAGE_SIZE,
+    shown_change,
+    signature_history,
+    signature_rows,
+)
 from petitions.models import (
     Member,
     Ministry,
@@ -116,7 +124,56 @@ def petition_detail(request, number):
         if (other := Petition.objects.by_number(number)) is not None:
             return redirect(other, permanent=True)
         raise Http404 from None
-    return render(request, "petitions/petition_detail.html", {"petition": petition})
+    context = {
+        "petition": petition,
+        # Read only when the kept fragment is missing (its key follows the data version).
+        "signature_history": functools.partial(signature_history, petition),
+        "history_key": kept_key(f"signature-history:{petition.pk}:{get_language()}"),
+        "kept_seconds": kept_seconds(),
+    }
+    return render(request, "petitions/petition_detail.html", context)
+
+
+def _petition_or_moved(number, view_name):
+    """(petition, None) for the petition numbered `number`, or (None, a permanent
+    redirect) to the same page of the petition a number typed otherwise means; 404."""
+    petition = Petition.objects.filter(number=number).first()
+    if petition is not None:
+        return petition, None
+    if (other := Petition.objects.by_number(number)) is not None:
+        return None, redirect(view_name, number=other.number, permanent=True)
+    raise Http404
+
+
+@cached_page
+def petition_changes(request, number):
+    petition, moved = _petition_or_moved(number, "petitions:petition_changes")
+    if moved:
+        return moved
+    paging = PageForm(request.GET)
+    if not paging.is_valid():
+        context = {"petition": petition, "errors": form_errors(paging)}
+        return render(request, "petitions/petition_changes.html", context, status=400)
+    page = Paginator(petition.changes.all(), CHANGES_PAGE_SIZE).get_page(
+        paging.cleaned_data["page"]
+    )
+    context = {
+        "petition": petition,
+        "page": page,
+        "changes": [shown_change(change, petition) for change in page.object_list],
+    }
+    return render(request, "petitions/petition_changes.html", context)
+
+
+@cached_page
+def petition_signatures_csv(request, number):
+    petition, moved = _petition_or_moved(number, "petitions:petition_signatures_csv")
+    if moved:
+        return moved
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{petition.number}-signatures.csv"'
+    csv.writer(response).writerows(signature_rows(petition))
+    return response
 
 
 @cached_page

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from petitions.lost_updates import GuardedAdmin
+from petitions.services.history import petition_facts_read, petition_history_record
 from responses.models import GovernmentResponse
 
 
@@ -47,3 +49,27 @@ class GovernmentResponseAdmin(GuardedAdmin, VersionAdmin):
     ]
     autocomplete_fields = ["petition", "ministry"]
     date_hierarchy = "tabled_on"
+
+    # A response saved or deleted on its own page changes its petition's public record:
+    # kept in the petition's change history as the Clerk's office's.
+    def save_model(self, request, obj, form, change):
+        petition_id = obj.petition_id
+        before = petition_facts_read(petition_id)
+        super().save_model(request, obj, form, change)
+        petition_history_record(
+            petition=obj.petition,
+            before=before,
+            after=petition_facts_read(petition_id),
+            changed_at=timezone.now(),
+        )
+
+    def delete_model(self, request, obj):
+        petition = obj.petition
+        before = petition_facts_read(petition.pk)
+        super().delete_model(request, obj)
+        petition_history_record(
+            petition=petition,
+            before=before,
+            after=petition_facts_read(petition.pk),
+            changed_at=timezone.now(),
+        )

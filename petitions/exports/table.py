@@ -158,6 +158,13 @@ def _sources():
             sources[column] = F(f"window__{column}")
         elif column == "status":
             sources[column] = F("status")
+        elif column == "petitioner_name":
+            # A name withdrawn from public view is written empty (and an import of the
+            # file keeps the stored one: petitions/services/imports.py).
+            sources[column] = Case(
+                When(is_petitioner_name_withdrawn=True, then=Value("")),
+                default=F(column),
+            )
         else:
             sources[column] = _part_source(column) or F(column)
     responses = GovernmentResponse.objects.all()

@@ -62,7 +62,9 @@ DESCRIPTIONS = {
     ),
     "topic": _("The subject the House files the petition under."),
     "keywords": _("The House's index terms."),
-    "petitioner_name": _("The petitioner (e-petitions only)."),
+    "petitioner_name": _(
+        "The petitioner (e-petitions only); empty when withdrawn from public view."
+    ),
     "petitioner_city": _("The petitioner's city."),
     "petitioner_province": _("The petitioner's province or territory, as a two-letter code."),
     "original_language": _("The language the petition was written in: en, fr or bilingual."),

@@ -364,6 +364,10 @@ def _read_outcome(petition, record):
     if outcome:
         record["outcome"] = outcome
         record["outcome_on"] = (certified_on if outcome == "certified" else None) or reached_on
+        if reached_on is not None:
+            # Certified, not certified or closed: the counts are final as of that day,
+            # the record's own date for them (see petitions/services/history.py).
+            record["counted_at"] = to_datetime(reached_on, "StatusReachedDateTime")
     elif certified_on:
         record["outcome"] = "certified"
         record["outcome_on"] = certified_on

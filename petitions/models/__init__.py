@@ -7,7 +7,7 @@ petitions, their signature windows and counts by province, in modules by concern
 - `search`: reading search words and typed petition numbers;
 - `database`: time limits, statements planned once, SQL functions and lookups;
 - `querysets`: the reads that pages, the API, feeds and exports make;
-- `parliament`, `petition`, `parts` and `uploads`: the models.
+- `parliament`, `petition`, `parts`, `history` and `uploads`: the models.
 
 Every name is importable from `petitions.models`. Government responses live in the
 `responses` app and are reached from here only through the `responses` relation name.
@@ -29,6 +29,10 @@ from petitions.models.database import (
     by_index,
     planned_once,
     time_limit,
+)
+from petitions.models.history import (
+    PetitionChange,
+    SignatureSnapshot,
 )
 from petitions.models.parliament import (
     Caucus,
@@ -143,6 +147,7 @@ __all__ = [
     "ParliamentarySession",
     "PendingUpload",
     "Petition",
+    "PetitionChange",
     "PetitionQuerySet",
     "Province",
     "ProvinceSignatureCount",
@@ -151,6 +156,7 @@ __all__ = [
     "RESPONSE_TIME",
     "SEARCH_CONFIGS",
     "SEARCH_TERM",
+    "SignatureSnapshot",
     "SignatureWindow",
     "StaleSearchDocument",
     "Status",

@@ -82,6 +82,13 @@ class Petition(models.Model):
     petitioner_province = models.CharField(
         verbose_name=_("petitioner's province"), max_length=2, choices=Province.choices, blank=True
     )
+    # On the petitioner's request, as the House does: the name is then shown nowhere
+    # public (pages, API, exports, releases, search, the change history) but kept.
+    is_petitioner_name_withdrawn = models.BooleanField(
+        _("withdraw the petitioner's name from public view"),
+        default=False,
+        help_text=_("On the petitioner's request: the name stays in the admin only."),
+    )
     original_language = models.CharField(
         verbose_name=_("original language"),
         max_length=10,
@@ -344,6 +351,11 @@ class Petition(models.Model):
     @property
     def is_electronic(self):
         return self.kind == Kind.ELECTRONIC
+
+    @property
+    def public_petitioner_name(self):
+        """The petitioner's name as the public reads it: none once withdrawn."""
+        return "" if self.is_petitioner_name_withdrawn else self.petitioner_name
 
     @property
     def response_due_on(self):

@@ -26,6 +26,7 @@ from petitions.models import (
     Topic,
 )
 from petitions.reference import reference_make
+from petitions.services.demo_history import demo_history_seed
 from petitions.services.lookups import unique_slug
 from responses.models import GovernmentResponse
 
@@ -111,10 +112,9 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
         if not topics or not ministries:
             raise ValueError("seed_demo needs topics and ministries: load the reference data.")
         rebuilt = _drop_petition_indexes(count)
+        first_id = Petition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         state = {
-            "petition_id": (
-                Petition.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            ),
+            "petition_id": first_id,
             "e_number": _max_e_number(),
             "created_at": datetime.datetime.combine(as_of, datetime.time(12), tzinfo=OTTAWA),
         }
@@ -156,6 +156,9 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
                 cursor.execute("SET LOCAL max_parallel_maintenance_workers = 2")
                 for definition in rebuilt:
                     cursor.execute(definition)
+        # The open petitions' counts over time, as daily imports would have kept them.
+        history = demo_history_seed(after_id=first_id, now=state["created_at"])
+        report.rows["signature counts over time"], report.rows["changes"] = history
         if set_based:
             _seed_verify()
         with connection.cursor() as cursor:

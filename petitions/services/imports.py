@@ -3,15 +3,18 @@
 
 Every row is checked by the models' own rules (`full_clean()`), so an import cannot
 store what the admin would refuse, and every change is a django-reversion revision
-whose comment names the file.
+whose comment names the file. What changed in public is kept too, under the file's name
+(petitions/services/history.py): the fields before and after, and the counts.
 """
 
 import copy
+import datetime
 from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -31,6 +34,7 @@ from petitions.models import (
     day_errors,
     province_count_errors,
 )
+from petitions.services.history import petition_facts, petition_history_record
 from petitions.services.lookups import Lookups, RecordInvalid, validation_errors
 from responses.models import GovernmentResponse
 
@@ -103,11 +107,14 @@ def _snapshot(petition, window, counts, responses, keyword_ids):
     )
 
 
-def petition_upsert(*, record, lookups=None, comment=""):
+def petition_upsert(*, record, lookups=None, comment="", source="", at=None):
     """Create or update the petition a record describes, with its window, counts by
     province, responses and keywords. Returns "created", "updated" or "unchanged";
-    raises RecordInvalid naming each field the models refuse."""
+    raises RecordInvalid naming each field the models refuse. What changed is kept in
+    the petition's history under `source` (the file's name) at `at` (now by default);
+    its counts are dated by the record's own date where it gives one."""
     lookups = lookups or Lookups()
+    at = at or timezone.now()
     with transaction.atomic():
         petition = (
             Petition.objects.select_related("window", "session")
@@ -125,6 +132,9 @@ def petition_upsert(*, record, lookups=None, comment=""):
             keywords = list(petition.keywords.values_list("pk", "name_en", "name_fr"))
             keyword_ids = [pk for pk, _, _ in keywords]
         before = None if created else _snapshot(petition, window, counts, responses, keyword_ids)
+        facts_before = (
+            None if created else petition_facts(petition, window, counts, responses, keyword_ids)
+        )
 
         if errors := _implausible_days(record):
             raise RecordInvalid(errors)
@@ -154,7 +164,24 @@ def petition_upsert(*, record, lookups=None, comment=""):
             keyword_ids=None if new_keyword_ids == keyword_ids and not created else new_keyword_ids,
             comment=comment,
         )
+        petition_history_record(
+            petition=petition,
+            before=facts_before,
+            after=petition_facts(petition, new_window, new_counts, new_responses, new_keyword_ids),
+            changed_at=at,
+            counted_at=_counted_at(record, at),
+            source=source,
+        )
         return "created" if created else "updated"
+
+
+def _counted_at(record, at):
+    """When the record's counts were taken: the moment it says its status was reached,
+    where that is not ahead of the import; else None (the import's time)."""
+    counted = record.get("counted_at")
+    if isinstance(counted, datetime.datetime) and counted <= at:
+        return counted
+    return None
 
 
 def _implausible_days(record):
@@ -219,6 +246,8 @@ def _apply(record, petition, lookups):
         if name in record:
             if french and name in ENGLISH_WORDS and getattr(petition, name):
                 continue
+            if name == "petitioner_name" and _name_left_out(record, petition):
+                continue
             setattr(petition, name, record[name])
     if petition.kind == Kind.PAPER and not petition.presentation_number:
         # A paper petition's number is its presentation number.
@@ -252,6 +281,12 @@ def _apply(record, petition, lookups):
         petition.addressee_member = lookups.member(
             record["addressee_member"], field_name="addressee_member"
         )
+
+
+def _name_left_out(record, petition):
+    """Whether a record's empty name is the withdrawn one left out of an export: the
+    stored name is kept, not wiped by the archive's own file read back."""
+    return petition.is_petitioner_name_withdrawn and not record["petitioner_name"]
 
 
 def _window(record, petition, window):
@@ -413,6 +448,7 @@ def petition_import(*, records, source, skip_invalid=False, dry_run=False, unkno
     that cannot be read at all; `tick` is called once per record, for progress."""
     report = ImportReport(source=source)
     comment = f"Imported from {source}"
+    at = timezone.now()
     seen = {}
     with transaction.atomic():
         lookups = Lookups()
@@ -437,7 +473,9 @@ def petition_import(*, records, source, skip_invalid=False, dry_run=False, unkno
                 seen[number] = position
                 try:
                     # A savepoint of its own: a rejected record takes its rows with it.
-                    result = petition_upsert(record=record, lookups=lookups, comment=comment)
+                    result = petition_upsert(
+                        record=record, lookups=lookups, comment=comment, source=source, at=at
+                    )
                 except RecordInvalid as error:
                     lookups.forget()
                     for name, message in error.errors:
