@@ -5,13 +5,14 @@ configuration (stemmed, accents and stop words out) less those of the formula pe
 open with ("We, the undersigned, citizens of Canada, call upon the Government of
 Canada to"), sorted, in one string. pg_trgm's similarity compares the words of two
 such strings whatever their order: "same request" is a similarity of SAME_REQUEST or
-more, in English or in French.
+more, in English (where both have it) or in French.
 
 related_petitions_of(petition) reads a bounded set of candidates through btree indexes
 (the petitions nearest by number under each of its ask's hashes and each of its
 keywords) and scores them: the ask's similarity, the keywords shared (Jaccard), the
 same topic. Up to five, same requests first (those of another session or kind before
-those of its own), then close subjects, nearest in time first. A trigram index on the
+those of its own), then close subjects; among equals, nearest in time first, then
+those of its own session (a paper copy's e-petition). A trigram index on the
 asks was tried first: with the many petitions that share words, its scans read a large
 part of the index (17-30 ms a lookup at 50,000 petitions).
 
@@ -21,6 +22,8 @@ The keys of petitions stored before this migration, and their lists, are compute
 import django.db.models.deletion
 from django.db import migrations, models
 
+# An ask of fewer words says too little to relate it ("to act"): it is left empty.
+MIN_ASK_WORDS = 3
 # Similarity of two asks from which they make the same request.
 SAME_REQUEST = 0.8
 # A close subject scores at least this: 0.6 x the asks' similarity + 0.3 x the share of
@@ -29,7 +32,7 @@ SAME_REQUEST = 0.8
 CLOSE_SUBJECT = 0.35
 # Candidates read on each side of a petition's number, under each hash and keyword: a
 # bound on a petition's cost whatever the archive's size.
-NEIGHBOURS = 4
+NEIGHBOURS = 5
 
 # The lexemes of the formula a prayer opens with, which say nothing of what it asks:
 # to_tsvector of "We, the undersigned, citizens and residents of Canada, call upon the
@@ -55,11 +58,13 @@ READ_COLUMNS = ("prayer_en", "prayer_fr", "topic_id", "session_id", "kind")
 FUNCTIONS = f"""
 CREATE FUNCTION petition_ask(config regconfig, prayer text) RETURNS text
 IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
-    SELECT array_to_string(tsvector_to_array(ts_delete(
+    SELECT CASE WHEN cardinality(words) >= {MIN_ASK_WORDS}
+        THEN array_to_string(words, ' ') ELSE '' END
+    FROM (SELECT tsvector_to_array(ts_delete(
         to_tsvector(config, coalesce(prayer, '')),
         string_to_array(CASE config WHEN 'french_unaccent'::regconfig
             THEN '{OPENING_FR}' ELSE '{OPENING_EN}' END, ' ')
-    )), ' ')
+    )) AS words) AS ask
 $$;
 
 -- The hashes of an ask in two languages: each whole ask's, and three MinHashes of its
@@ -148,6 +153,7 @@ BEGIN
                 cardinality(me.keywords) + shared.total - shared.n, 0), 0) AS keywords,
             coalesce(p.topic_id = me.topic_id, false) AS same_topic,
             p.session_id <> me.session_id OR p.kind <> me.kind AS elsewhere,
+            p.session_id = me.session_id AS same_session,
             abs(coalesce(p.activity_on - me.activity_on, 100000)) AS days_apart
         FROM (SELECT DISTINCT c.id FROM unnest(candidates) AS c(id)) AS c
         JOIN petitions_petition p ON p.id = c.id
@@ -169,7 +175,8 @@ BEGIN
         (row_number() OVER (ORDER BY kinds.kind = 'same' DESC,
             CASE WHEN kinds.kind = 'same' THEN round(kinds.score::numeric, 1) END DESC,
             CASE WHEN kinds.kind = 'same' THEN kinds.elsewhere END DESC,
-            round(kinds.score::numeric, 2) DESC, kinds.days_apart, kinds.id DESC))::integer
+            round(kinds.score::numeric, 2) DESC, kinds.days_apart,
+            kinds.same_session DESC, kinds.id DESC))::integer
     FROM kinds
     WHERE kinds.kind = 'same' OR kinds.score >= {CLOSE_SUBJECT}
     ORDER BY 4

@@ -46,7 +46,9 @@ def related_petitions_compute(*, everything=False, only_changed=False, tick=None
     changed), or only those of petitions changed or new since (`only_changed`, after an
     import: the petitions they then list are told of them). `tick(n)` is called after
     each batch. Returns how many lists were computed."""
-    related_keys_fill()
+    if not only_changed:
+        # The triggers write the keys of what an import or a clerk stores.
+        related_keys_fill()
     if everything:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -10,6 +10,7 @@ from django.core.management import BaseCommand, CommandError
 
 from petitions.house.files import file_format, read_records
 from petitions.services import petition_import
+from petitions.services.related import related_petitions_compute
 
 
 class CountingReader(io.RawIOBase):
@@ -132,6 +133,9 @@ class Command(BaseCommand):
                 progress.close()
         seconds = time.monotonic() - started
         self.print_report(path, report, seconds, dry_run, skip_invalid)
+        if report.written and (report.created or report.updated):
+            # The related petitions of those new or changed, and theirs in turn.
+            related_petitions_compute(only_changed=True)
         return report
 
     def print_report(self, path, report, seconds, dry_run, skip_invalid):
