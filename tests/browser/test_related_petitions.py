@@ -1,7 +1,8 @@
 """A petition page with related petitions, as a reader sees it on a phone (390 px) and a
 desktop (1280 px), in English and French: e-4172's request made again in the 43rd
 Parliament and as a paper petition, listed first and labelled, with nothing wider than
-the screen and no axe-core violation. Screenshots go to tests/screenshots/."""
+the screen, no axe-core violation, and valid HTML to the Nu HTML Checker. Screenshots go
+to tests/screenshots/."""
 
 import datetime
 
@@ -13,6 +14,7 @@ from tests.browser.conftest import (
     LANGUAGES,
     PHONE,
     SCREENSHOTS,
+    VNU_JAR,
     page_path,
     require,
 )
@@ -84,3 +86,23 @@ def test_a_petition_page_lists_its_related_petitions_at_both_widths(page, made_a
                 page_path("petitions:petition_detail", language, number="e-2950")
             )
     assert not found, "\n".join(found)
+
+
+def test_the_page_with_related_petitions_is_valid_html(context, made_again, tmp_path):
+    from tests.browser.test_html_valid import described as described_message
+    from tests.browser.test_html_valid import nu_html_check
+
+    require(VNU_JAR.exists(), "the Nu HTML Checker in node_modules", "make browser-deps")
+    files = []
+    for language in LANGUAGES:
+        path = page_path("petitions:petition_detail", language, number="e-4172")
+        body = context.request.get(path).text()
+        assert 'class="related"' in body
+        file = tmp_path / f"related.{language}.html"
+        file.write_text(body)
+        files.append(file)
+    errors = nu_html_check(files)
+    assert not errors, "\n".join(
+        f"{name}:\n" + "\n".join(described_message(m) for m in messages)
+        for name, messages in errors.items()
+    )
