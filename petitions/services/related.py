@@ -41,13 +41,14 @@ def related_keys_fill():
     return last
 
 
-def related_petitions_compute(*, everything=False, only_changed=False, tick=None):
-    """Compute the lists not current: all of them (`everything`, after the rules
-    changed), or only those of petitions changed or new since (`only_changed`, after an
-    import: the petitions they then list are told of them). `tick(n)` is called after
-    each batch. Returns how many lists were computed."""
-    if not only_changed:
-        # The triggers write the keys of what an import or a clerk stores.
+def related_petitions_compute(*, everything=False, fill_keys=True, tick=None):
+    """Compute the lists not current: first those of petitions changed or new (the
+    petitions they then list are told of them, and marked stale), then the stale ones.
+    `everything` computes every list again (after the rules changed); `fill_keys`
+    first writes the keys petitions lack (not needed after an import: the triggers
+    write them). `tick(n)` is called after each batch. Returns how many lists were
+    computed."""
+    if fill_keys:
         related_keys_fill()
     if everything:
         with connection.cursor() as cursor:
@@ -55,18 +56,21 @@ def related_petitions_compute(*, everything=False, only_changed=False, tick=None
                 "UPDATE petitions_relatedkey SET state = %s WHERE state = %s",
                 [RelatedState.STALE, RelatedState.CURRENT],
             )
-    states = [RelatedState.CHANGED] if only_changed else [RelatedState.CHANGED, RelatedState.STALE]
+    return _compute(RelatedState.CHANGED, tick) + _compute(RelatedState.STALE, tick)
+
+
+def _compute(state, tick):
     computed, after = 0, 0
     while True:
         ids = list(
-            RelatedKey.objects.filter(state__in=states, petition_id__gt=after)
+            RelatedKey.objects.filter(state=state, petition_id__gt=after)
             .order_by("petition_id")
             .values_list("petition_id", flat=True)[:LIST_BATCH]
         )
         if not ids:
             return computed
         with transaction.atomic():
-            computed += related_petitions_refresh(ids, tell_listed=only_changed)
+            computed += related_petitions_refresh(ids, tell_listed=state == RelatedState.CHANGED)
         after = ids[-1]
         if tick:
             tick(len(ids))

@@ -4,7 +4,9 @@ subjects; never an unrelated one; kept up to date when texts or keywords change.
 
 import datetime
 import io
+import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +23,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 COAL_EN = (
     "We, the undersigned, citizens and residents of Canada, call upon the Government of "
@@ -157,7 +161,7 @@ def test_a_prayer_changed_to_the_same_request_joins_the_lists(client, petitions)
     unrelated.save()
     # The import computes the lists of what it changed, and the petitions those list
     # are told; a clerk's edit does the same when the page is next shown.
-    related_petitions_compute(only_changed=True)
+    related_petitions_compute(fill_keys=False)
     assert "e-4200 Same request, 44th Parliament" in related_section(
         client.get("/petitions/e-4000/").text
     )
@@ -239,3 +243,34 @@ def test_the_database_refuses_a_petition_related_to_itself_or_a_sixth(petitions)
         with pytest.raises(IntegrityError), transaction.atomic():
             RelatedPetition.objects.create(petition=original, kind="same", score=1, **fields)
     assert Petition.objects.count() == 5
+
+
+def test_an_import_relates_what_it_brings_to_the_petitions_already_there(tmp_path):
+    call_command("import_petitions", str(DATA / "hoc_sample.json"), stdout=io.StringIO())
+    related_petitions_compute()
+    record = next(
+        r for r in json.loads((DATA / "hoc_sample.json").read_text()) if r["number"] == "e-4172"
+    )
+    # The same petition made again in the next Parliament, not presented yet.
+    record |= {
+        "number": "e-6100",
+        "parliament": 45,
+        "session": 1,
+        "presented_to_house_by": "",
+        "presented_by_riding": "",
+        "presented_date": "",
+        "presented_petition_no": "",
+        "government_response_tabled_date": "",
+        "responses": [],
+        "open_for_signature": "June 2, 2025, at 9:00 a.m. (EDT)",
+        "closed_for_signature": "August 1, 2025, at 9:00 a.m. (EDT)",
+        "derived_status": "Closed for signature",
+    }
+    path = tmp_path / "again.json"
+    path.write_text(json.dumps([record]))
+    call_command("import_petitions", str(path), stdout=io.StringIO())
+    # Computed by the import, with no page shown: the new one's list, and the list of
+    # the petition it makes again, which now names it first.
+    assert numbers_related_to(Petition.objects.get(number="e-6100"))[0] == "e-4172"
+    assert numbers_related_to(Petition.objects.get(number="e-4172"))[0] == "e-6100"
+    assert not RelatedKey.objects.exclude(state=RelatedState.CURRENT).exists()

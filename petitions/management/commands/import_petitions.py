@@ -104,6 +104,9 @@ class Command(BaseCommand):
         for path in paths:
             report = self.import_file(path, format, skip_invalid, dry_run)
             failed += bool(report.error or report.rejected)
+        if not dry_run:
+            # The related petitions of those new or changed, and theirs in turn.
+            related_petitions_compute(fill_keys=False)
         if failed:
             raise CommandError(f"{failed} of {len(paths)} file(s) had records rejected.")
 
@@ -133,9 +136,6 @@ class Command(BaseCommand):
                 progress.close()
         seconds = time.monotonic() - started
         self.print_report(path, report, seconds, dry_run, skip_invalid)
-        if report.written and (report.created or report.updated):
-            # The related petitions of those new or changed, and theirs in turn.
-            related_petitions_compute(only_changed=True)
         return report
 
     def print_report(self, path, report, seconds, dry_run, skip_invalid):
