@@ -3,6 +3,7 @@ clerk changed, in batches that each commit (see petitions/models/related.py)."""
 
 from django.db import connection, transaction
 
+from petitions.cache import data_changed
 from petitions.models import RelatedKey, RelatedState, related_petitions_refresh
 
 # Petitions whose keys are written per statement; lists computed per transaction (about
@@ -56,7 +57,11 @@ def related_petitions_compute(*, everything=False, fill_keys=True, tick=None):
                 "UPDATE petitions_relatedkey SET state = %s WHERE state = %s",
                 [RelatedState.STALE, RelatedState.CURRENT],
             )
-    return _compute(RelatedState.CHANGED, tick) + _compute(RelatedState.STALE, tick)
+    computed = _compute(RelatedState.CHANGED, tick) + _compute(RelatedState.STALE, tick)
+    if computed:
+        # Pages kept since the writes that made these lists stale show them anew.
+        data_changed()
+    return computed
 
 
 def _compute(state, tick):
