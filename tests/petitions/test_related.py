@@ -274,3 +274,12 @@ def test_an_import_relates_what_it_brings_to_the_petitions_already_there(tmp_pat
     assert numbers_related_to(Petition.objects.get(number="e-6100"))[0] == "e-4172"
     assert numbers_related_to(Petition.objects.get(number="e-4172"))[0] == "e-6100"
     assert not RelatedKey.objects.exclude(state=RelatedState.CURRENT).exists()
+
+
+def test_a_deleted_petition_leaves_the_lists_that_named_it(client, petitions):
+    assert "e-2900" in related_section(client.get("/petitions/e-4000/").text)
+    client.get("/petitions/e-2900/")
+    petitions["again"].delete()
+    related = related_section(client.get("/petitions/e-4000/").text)
+    assert "e-2900" not in related
+    assert "441-00500 Same request" in related
