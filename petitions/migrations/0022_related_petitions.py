@@ -266,14 +266,17 @@ CREATE TRIGGER related_on_insert AFTER INSERT ON petitions_petition_keywords
 CREATE TRIGGER related_on_delete AFTER DELETE ON petitions_petition_keywords
     REFERENCING OLD TABLE AS changed_links FOR EACH STATEMENT
     EXECUTE FUNCTION related_keywords_changed();
+"""
 
--- A keyword's petitions nearest by number: a petition's neighbours under each keyword.
-CREATE INDEX related_keyword_petitions
-    ON petitions_petition_keywords (keyword_id, petition_id);
+# A keyword's petitions nearest by number: a petition's neighbours under each keyword.
+# Built concurrently: the links of a million petitions are a few million rows, and an
+# import or a clerk's save writes links meanwhile.
+KEYWORD_INDEX = """
+CREATE INDEX CONCURRENTLY IF NOT EXISTS related_keyword_petitions
+    ON petitions_petition_keywords (keyword_id, petition_id)
 """
 
 REVERSE_SQL = """
-DROP INDEX IF EXISTS related_keyword_petitions;
 DROP TRIGGER IF EXISTS related_on_delete ON petitions_petition_keywords;
 DROP TRIGGER IF EXISTS related_on_insert ON petitions_petition_keywords;
 DROP TRIGGER IF EXISTS related_key_on_update ON petitions_petition;
@@ -286,6 +289,8 @@ DROP FUNCTION IF EXISTS related_keywords_changed(), related_key_write(),
 
 
 class Migration(migrations.Migration):
+    # The keyword index is built concurrently, outside a transaction.
+    atomic = False
     dependencies = [
         ("petitions", "0021_search_document"),
     ]
@@ -421,4 +426,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(FUNCTIONS, REVERSE_SQL),
+        migrations.RunSQL(
+            KEYWORD_INDEX, "DROP INDEX CONCURRENTLY IF EXISTS related_keyword_petitions"
+        ),
     ]
