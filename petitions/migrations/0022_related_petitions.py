@@ -60,11 +60,16 @@ CREATE FUNCTION petition_ask(config regconfig, prayer text) RETURNS text
 IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
     SELECT CASE WHEN cardinality(words) >= {MIN_ASK_WORDS}
         THEN array_to_string(words, ' ') ELSE '' END
-    FROM (SELECT tsvector_to_array(ts_delete(
-        to_tsvector(config, coalesce(prayer, '')),
-        string_to_array(CASE config WHEN 'french_unaccent'::regconfig
-            THEN '{OPENING_FR}' ELSE '{OPENING_EN}' END, ' ')
-    )) AS words) AS ask
+    FROM (SELECT ARRAY(
+        SELECT word FROM unnest(tsvector_to_array(ts_delete(
+            to_tsvector(config, coalesce(prayer, '')),
+            string_to_array(CASE config WHEN 'french_unaccent'::regconfig
+                THEN '{OPENING_FR}' ELSE '{OPENING_EN}' END, ' ')
+        ))) AS word
+        -- The numbers of numbered requests ("1.", "2-") say nothing either.
+        WHERE word !~ '^[0-9]{{1,2}}$'
+        ORDER BY word
+    ) AS words) AS ask
 $$;
 
 -- The hashes of an ask in two languages: each whole ask's, and three MinHashes of its
