@@ -33,6 +33,7 @@ from petitions.models import (
     Status,
     Topic,
     province_count_errors,
+    related_petitions_refresh,
     window_timeline_errors,
 )
 from petitions.services.edits import (
@@ -405,6 +406,9 @@ class PetitionAdmin(GuardedAdmin, VersionAdmin):
             closes_at=data["window_closes_at"],
         )
         petition_province_counts_set(petition=form.instance, counts=form.province_counts())
+        # Its related petitions, if its prayer, topic or keywords changed: the petitions
+        # it now lists are marked to list it in turn when next shown.
+        related_petitions_refresh([form.instance.pk])
 
     @admin.display(description=_("status"))
     def status(self, petition):

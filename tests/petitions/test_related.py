@@ -283,3 +283,18 @@ def test_a_deleted_petition_leaves_the_lists_that_named_it(client, petitions):
     related = related_section(client.get("/petitions/e-4000/").text)
     assert "e-2900" not in related
     assert "441-00500 Same request" in related
+
+
+def test_a_clerks_edit_to_the_same_request_shows_on_the_first_petitions_page(
+    client, clerk_client, petitions
+):
+    from tests.rendered_form import rendered_form
+
+    assert "e-4200" not in client.get("/petitions/e-4000/").text
+    url = f"/admin/petitions/petition/{petitions['unrelated'].pk}/change/"
+    data = rendered_form(clerk_client.get(url), "petition_form") | {"prayer_en": COAL_EN}
+    assert clerk_client.post(url, data).status_code == 302
+    # No one has opened e-4200's page: its list was computed by the save.
+    assert "e-4200 Same request, 44th Parliament" in related_section(
+        client.get("/petitions/e-4000/").text
+    )
