@@ -13,9 +13,10 @@ The database computes and keeps them (migration 0022_related_petitions):
 
 related_petitions_refresh(ids) computes the lists of the petitions given that are not
 current, in SQL (related_petitions_of, one petition's candidates read through indexes,
-so a petition costs about the same whatever the archive's size). A page computes its
-petition's list the first time it is shown after a change; `compute_related_petitions`
-computes the whole archive's, and the import each imported petition's."""
+so a petition costs about the same whatever the archive's size). A clerk's save and the
+import compute the lists of the petitions they changed; the lists those petitions now
+join are computed when next shown (or by the import, before it ends);
+`compute_related_petitions` computes the whole archive's."""
 
 from django.db import connection, models
 from django.db.models import Q
