@@ -298,3 +298,14 @@ def test_a_clerks_edit_to_the_same_request_shows_on_the_first_petitions_page(
     assert "e-4200 Same request, 44th Parliament" in related_section(
         client.get("/petitions/e-4000/").text
     )
+
+
+def test_a_request_made_again_in_french_only_is_found_by_its_french_text(client, petitions):
+    PetitionFactory(
+        number="e-2800",
+        session=petitions["again"].session,
+        prayer_en="",
+        prayer_fr=COAL_FR.replace("Nous, soussignés,", "Par conséquent, nous, soussignés,"),
+    )
+    related = related_section(client.get("/fr/petitions/e-4000/").text)
+    assert "e-2800 Même demande, 43e législature" in related
