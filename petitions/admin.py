@@ -34,6 +34,7 @@ from petitions.models import (
     Status,
     Topic,
     province_count_errors,
+    related_petitions_refresh,
     window_timeline_errors,
 )
 from petitions.services.edits import (
@@ -420,6 +421,9 @@ class PetitionAdmin(GuardedAdmin, VersionAdmin):
             after=petition_facts_read(form.instance.pk),
             changed_at=timezone.now(),
         )
+        # Its related petitions, if its prayer, topic or keywords changed: the petitions
+        # it now lists are marked to list it in turn when next shown.
+        related_petitions_refresh([form.instance.pk])
 
     @admin.display(description=_("status"))
     def status(self, petition):

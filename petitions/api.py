@@ -201,6 +201,33 @@ class ResponseSerializer(serializers.Serializer):
     text_fr = serializers.CharField()
 
 
+class RelatedPetitionSerializer(serializers.Serializer):
+    rank = serializers.IntegerField(help_text=_("1 for the closest."))
+    relation = serializers.CharField(
+        source="kind",
+        help_text=_(
+            "same: the same request, made again (in another session, or as a paper "
+            "petition); similar: a close subject."
+        ),
+    )
+    score = serializers.FloatField(
+        help_text=_("How alike, from 0 to 1: the requests' words, keywords and topic.")
+    )
+    number = serializers.CharField(source="related.number")
+    kind = serializers.CharField(source="related.kind", help_text=_("electronic or paper."))
+    session = serializers.CharField(source="related.session.code", help_text=_('e.g. "441".'))
+    url = serializers.SerializerMethodField(help_text=_("The related petition's page."))
+    api_url = serializers.SerializerMethodField(help_text=_("The related petition in the API."))
+
+    def get_url(self, item) -> str:
+        return petition_url(item.related)
+
+    def get_api_url(self, item) -> str:
+        path = reverse("api:petition-detail", kwargs={"number": item.related.number})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class PetitionSerializer(serializers.Serializer):
     """A petition as the list gives it."""
 
@@ -318,6 +345,13 @@ class PetitionDetailSerializer(PetitionSerializer):
     source_url = serializers.CharField(help_text=_("Where the record was taken from."))
     source_note = serializers.CharField(help_text=_("Notes on the record's provenance."))
     updated_at = serializers.DateTimeField(help_text=_("When the record last changed."))
+    related = RelatedPetitionSerializer(
+        many=True,
+        help_text=_(
+            "Up to five related petitions, the closest first: the same request made "
+            "again, then close subjects."
+        ),
+    )
 
     @extend_schema_field(WindowSerializer(allow_null=True))
     def get_window(self, petition):

@@ -7,6 +7,7 @@ petitions, their signature windows and counts by province, in modules by concern
 - `search`: reading search words and typed petition numbers;
 - `database`: time limits, statements planned once, SQL functions and lookups;
 - `querysets`: the reads that pages, the API, feeds and exports make;
+- `related`: the related petitions the database keeps;
 - `parliament`, `petition`, `parts`, `history` and `uploads`: the models.
 
 Every name is importable from `petitions.models`. Government responses live in the
@@ -61,6 +62,16 @@ from petitions.models.querysets import (
     PetitionQuerySet,
     ministry_response_times,
     with_response_times,
+)
+from petitions.models.related import (
+    MAX_RELATED,
+    RelatedHash,
+    RelatedKey,
+    RelatedKind,
+    RelatedPetition,
+    RelatedState,
+    related_petitions,
+    related_petitions_refresh,
 )
 from petitions.models.rules import (
     E_PETITION_NUMBER,
@@ -152,7 +163,13 @@ __all__ = [
     "Province",
     "ProvinceSignatureCount",
     "RANK_CANDIDATES",
+    "MAX_RELATED",
     "RESPONSE_DAYS",
+    "RelatedHash",
+    "RelatedKey",
+    "RelatedKind",
+    "RelatedPetition",
+    "RelatedState",
     "RESPONSE_TIME",
     "SEARCH_CONFIGS",
     "SEARCH_TERM",
@@ -172,6 +189,8 @@ __all__ = [
     "planned_once",
     "plausible_day",
     "province_count_errors",
+    "related_petitions",
+    "related_petitions_refresh",
     "response_deadline",
     "response_due_on",
     "search_has_terms",

@@ -12,7 +12,9 @@ from petitions.models.choices import Province, in_language
 from petitions.models.querysets import MemberQuerySet
 
 
-def _ordinal(number, language):
+def ordinal(number, language=None):
+    """ "43rd" / "43e", in `language` or the page's."""
+    language = language or ("fr" if get_language() == "fr" else "en")
     if language == "fr":
         # Both "législature" and "session" are feminine.
         return "1re" if number == 1 else f"{number}e"
@@ -24,7 +26,7 @@ def session_name(parliament, session):
     """The one way a session is named, in the page's language: "44th Parliament, 1st
     Session" / "44e législature, 1re session" (filters, statistics, the admin)."""
     language = "fr" if get_language() == "fr" else "en"
-    parliament, session = _ordinal(parliament, language), _ordinal(session, language)
+    parliament, session = ordinal(parliament, language), ordinal(session, language)
     if language == "fr":
         return f"{parliament} législature, {session} session"
     return f"{parliament} Parliament, {session} Session"

@@ -172,11 +172,16 @@ class PetitionQuerySet(models.QuerySet):
     def for_detail(self):
         """One petition with everything its page shows, in a fixed number of queries.
 
-        The list's joins (see for_listing), the presenter and a Member addressed; the
-        lists (keywords, counts, responses) in queries of their own. Read through
-        detail(), which plans it once a connection and dates the first response."""
+        The list's joins (see for_listing), the presenter and a Member addressed, and
+        whether its related petitions are current; the lists (keywords, counts,
+        responses) in queries of their own. Read through detail(), which plans it once
+        a connection, dates the first response and reads the related petitions."""
+        from petitions.models.related import RelatedKey
+
+        state = RelatedKey.objects.filter(petition=OuterRef("pk")).values("state")
         return (
             self.for_listing()
+            .annotate(related_state=Subquery(state))
             .select_related("addressee_member", "presenter__caucus")
             .prefetch_related(
                 "keywords",
@@ -195,11 +200,14 @@ class PetitionQuerySet(models.QuerySet):
         order, a cost paid then a few times a connection instead of on every page), and
         dated with its first response from the responses it read, not a subquery of its
         own. Raises Petition.DoesNotExist."""
+        from petitions.models.related import related_petitions
+
         with planned_once():
             # get(), not first(): first() adds an ordering by key to compile and plan.
             petition = self.for_detail().get(**lookup)
         tabled = [response.tabled_on for response in petition.responses.all()]
         petition.first_response_on = min(filter(None, tabled), default=None)
+        petition.related = related_petitions(petition)
         return petition
 
     def by_number(self, text):

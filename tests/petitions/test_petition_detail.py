@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from petitions.models import AddresseeKind, Petition
+from petitions.services.related import related_petitions_compute
 from tests.factories import (
     CaucusFactory,
     GovernmentResponseFactory,
@@ -213,17 +214,20 @@ def test_the_number_of_queries_does_not_grow_with_responses_counts_or_keywords(
         addressee_kind=AddresseeKind.MEMBER,
         addressee_member=MemberFactory(),
     )
-    # The data version, the petition with the list's joins, its presenter and the
-    # Member addressed, then its keywords, counts and responses, and its signature
-    # history (a fragment kept under the data version once read).
-    with django_assert_num_queries(6):
+    # Their related petitions computed ahead, as compute_related_petitions does.
+    related_petitions_compute()
+    # The data version; the petition with the list's joins, its presenter, the Member
+    # addressed and its related petitions' state; its keywords, counts, responses and
+    # related petitions; its signature history (a fragment kept under the data version
+    # once read).
+    with django_assert_num_queries(7):
         client.get("/petitions/e-1/")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/petitions/e-2/")
     assert response.text.count('class="response"') == 50
     # Rendered again without the page cache, the kept history costs no query: the
     # data version, then the petition as above.
-    with override_settings(PAGE_CACHE_SECONDS=0), django_assert_num_queries(5):
+    with override_settings(PAGE_CACHE_SECONDS=0), django_assert_num_queries(6):
         client.get("/petitions/e-2/")
 
 

@@ -10,6 +10,7 @@ from django.core.management import BaseCommand, CommandError
 
 from petitions.house.files import file_format, read_records
 from petitions.services import petition_import
+from petitions.services.related import related_petitions_compute
 from petitions.services.search_rewrite import rewrite_queued_now
 
 
@@ -106,6 +107,8 @@ class Command(BaseCommand):
             failed += bool(report.error or report.rejected)
         if not dry_run:
             rewrite_queued_now()
+            # The related petitions of those new or changed, and theirs in turn.
+            related_petitions_compute(fill_keys=False)
         if failed:
             raise CommandError(f"{failed} of {len(paths)} file(s) had records rejected.")
 
