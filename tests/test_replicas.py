@@ -144,9 +144,11 @@ def site_env(servers, folder):
 
 
 @pytest.fixture
-def site(servers, own_tmp_path):
-    """gunicorn (one worker: its log names the database each request read) and a clerk."""
+def site(servers, own_tmp_path, request):
+    """gunicorn (one worker: its log names the database each request read) and a clerk;
+    a test may change settings through its parameter (`indirect`)."""
     env = site_env(servers, own_tmp_path) | {"DJANGO_SUPERUSER_PASSWORD": "clerk-password"}
+    env |= getattr(request, "param", {})
     subprocess.run(
         [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", "clerk",
          "--email", "clerk@example.org"],
@@ -293,3 +295,15 @@ def test_a_stopped_replica_is_skipped_without_an_error_and_used_again_once_back(
     site.wait_for(lambda: site.public_page("/petitions/")[1] == "replica")
     export, database = site.get_logged("/petitions/export.csv?number=e-4172")
     assert (export.status_code, "e-4172" in export.text, database) == (200, True, "replica")
+
+
+@pytest.mark.parametrize("site", [{"DATABASE_REPLICA_MAX_LAG_SECONDS": "1"}], indirect=True)
+def test_a_replica_lagging_past_the_bound_is_skipped_until_it_catches_up(servers, site):
+    site.wait_for(lambda: site.public_page()[1] == "replica")
+    servers.sql("replica", "SELECT pg_wal_replay_pause()")
+    # A commit on the primary that the replica does not replay.
+    servers.sql("primary", "UPDATE petitions_data_version SET version = version + 1")
+    site.wait_for(lambda: site.public_page()[1] == "primary")
+
+    servers.sql("replica", "SELECT pg_wal_replay_resume()")
+    site.wait_for(lambda: site.public_page()[1] == "replica")
