@@ -111,6 +111,11 @@ def database_config(url=None):
         f"-c statement_timeout={statement_timeout} -c jit=off -c constraint_exclusion=on"
         f" -c idle_session_timeout={idle_seconds * 1000}"
     )
+    # For a migration that must take a lock on a busy table: it gives up after this
+    # long instead of making every query queue behind it (README, "Deployment").
+    lock_timeout = int(os.environ.get("DATABASE_LOCK_TIMEOUT_MS", "0"))
+    if lock_timeout:
+        config["OPTIONS"]["options"] += f" -c lock_timeout={lock_timeout}"
     # A peer that vanishes (its machine gone, a network cut) is noticed within about
     # 30 seconds instead of the system's two hours.
     config["OPTIONS"] |= {
