@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 _reading = contextvars.ContextVar("read_database", default=None)
 _lock = threading.Lock()
 _healthy = []  # the aliases of the replicas found healthy at the last check
+_used = set()  # the replicas the log last said were used
 _checked_at = None  # monotonic time the last check started
 _checking = None  # the thread checking now
 
@@ -121,12 +122,15 @@ def check_replicas():
         lag = replica_lag(alias, position)
         if lag is not None and lag <= max_lag_seconds():
             healthy.append(alias)
-        else:
+        # Said once when it changes, not at every check.
+        if (alias in healthy) != (alias in _used):
             logger.warning(
-                "replica skipped",
-                extra={"database": alias, "lag_seconds": lag if lag is None else round(lag, 3)},
+                "replica used" if alias in healthy else "replica skipped",
+                extra={"database": alias, "lag_seconds": None if lag is None else round(lag, 3)},
             )
     _healthy = healthy
+    _used.clear()
+    _used.update(healthy)
     return healthy
 
 
