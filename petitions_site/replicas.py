@@ -22,7 +22,6 @@ is about to use it is left out until the next check and that request reads the p
 
 import contextvars
 import logging
-import os
 import random
 import threading
 import time
@@ -48,14 +47,6 @@ _checking = None  # the thread checking now
 
 def replica_aliases():
     return [alias for alias in settings.DATABASES if alias != DEFAULT_DB_ALIAS]
-
-
-def max_lag_seconds():
-    return float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "30"))
-
-
-def check_seconds():
-    return float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
 
 
 class ReplicaRouter:
@@ -120,7 +111,7 @@ def check_replicas():
     healthy = []
     for alias in replica_aliases():
         lag = replica_lag(alias, position)
-        if lag is not None and lag <= max_lag_seconds():
+        if lag is not None and lag <= settings.DATABASE_REPLICA_MAX_LAG_SECONDS:
             healthy.append(alias)
         # Said once when it changes, not at every check.
         if (alias in healthy) != (alias in _used):
@@ -146,11 +137,11 @@ def healthy_replicas():
     the last one is DATABASE_REPLICA_CHECK_SECONDS old."""
     global _checked_at, _checking
     now = time.monotonic()
-    if _checked_at is None or now - _checked_at >= check_seconds():
+    if _checked_at is None or now - _checked_at >= settings.DATABASE_REPLICA_CHECK_SECONDS:
         with _lock:
-            if (_checked_at is None or now - _checked_at >= check_seconds()) and not (
-                _checking and _checking.is_alive()
-            ):
+            if (
+                _checked_at is None or now - _checked_at >= settings.DATABASE_REPLICA_CHECK_SECONDS
+            ) and not (_checking and _checking.is_alive()):
                 _checked_at = now
                 _checking = threading.Thread(
                     target=_check_in_background, name="replica-check", daemon=True

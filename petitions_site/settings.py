@@ -111,10 +111,12 @@ TEMPLATES = [
 ]
 
 # The primary, and the streaming replicas of DATABASE_REPLICA_URLS (comma-separated)
-# that public reads go to (petitions_site/replicas.py); DATABASE_REPLICA_MAX_LAG_SECONDS
-# (30) and DATABASE_REPLICA_CHECK_SECONDS (5) say when one is skipped.
+# that public reads go to (petitions_site/replicas.py): one further behind than the
+# bound is skipped; each process checks them this often.
 DATABASES = {"default": database_config()} | replica_configs()
 DATABASE_ROUTERS = ["petitions_site.replicas.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(env("DATABASE_REPLICA_MAX_LAG_SECONDS", "30"))
+DATABASE_REPLICA_CHECK_SECONDS = float(env("DATABASE_REPLICA_CHECK_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
