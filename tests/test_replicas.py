@@ -194,10 +194,26 @@ def topic_of(servers, number):
     return row
 
 
+def kept_line(servers, server, number):
+    [(line,)] = servers.sql(
+        server,
+        DATABASE,
+        "SELECT line.csv FROM petitions_exportline AS line JOIN petitions_petition AS petition"
+        f" ON petition.id = line.petition_id WHERE petition.number = '{number}'",
+    )
+    return line
+
+
 def test_public_reads_go_to_the_replica_and_a_clerk_sees_their_save_at_once(servers, site):
     site.wait_for(lambda: site.public_page()[1] == "replica")
     topic, name = topic_of(servers, "e-4172")
     assert name in site.public_page()[0]
+
+    # An export read from the replica keeps the lines it built: on the primary.
+    assert kept_line(servers, "primary", "e-4172") == ""
+    export, database = site.get_logged("/petitions/export.csv?number=e-4172")
+    assert (export.status_code, database) == (200, "replica")
+    assert "e-4172" in kept_line(servers, "primary", "e-4172")
 
     # The replica stops replaying: what the primary commits from now on, it does not hold.
     servers.sql("replica", DATABASE, "SELECT pg_wal_replay_pause()")
