@@ -78,7 +78,6 @@ def site_env(servers, folder):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "http://127.0.0.1",
         "DJANGO_STATIC_ROOT": str(folder / "static"),
-        "DJANGO_LOG_LEVEL": "INFO",
     }
 
 
