@@ -13,7 +13,7 @@ PORT ?= 8000
 # Every absolute link names it (feeds, sitemaps, the API): the address `make run` serves.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install browser-deps run test test-browser lint format check messages bench bench-large clean
+.PHONY: install browser-deps run test test-browser lint format check messages bench bench-large bench-replica clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed: none found on PATH." >&2; exit 1; }
@@ -73,6 +73,10 @@ bench: install
 
 bench-large: install
 	$(BIN)/python bench/run.py --petitions 1000000
+
+# The public read mix with one database server and with two (a streaming replica).
+bench-replica: install
+	$(BIN)/python bench/run.py --petitions 50000 --replica
 
 clean:
 	rm -rf $(VENV) staticfiles

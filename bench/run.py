@@ -24,7 +24,15 @@ Three measurements, all on this machine, all stopping by themselves:
    three times more (the median): rows per second and the peak RSS of the worker serving
    it; then 64 clients on a mix of pages for 60 s.
 
-Results go to stdout as a table and to bench/results/<size>-<label>.json."""
+Results go to stdout as a table and to bench/results/<size>-<label>.json.
+
+    .venv/bin/python bench/run.py --petitions N --replica
+
+measures instead the public read mix under gunicorn with one database server, then with
+two (the primary and a streaming replica made by pg_basebackup, both from the embedded
+PostgreSQL's programs, in a folder of the system's temporary directory kept between
+runs), alternately, the page cache off so that every request reads the database; results
+in bench/results/<size>-<label>-replica.json."""
 
 import argparse
 import contextlib
@@ -438,6 +446,94 @@ def run_mixed(url, paths):
     return {"paths": paths, "connections": MIXED_CONNECTIONS, **figures}
 
 
+REPLICA_ROUNDS = 2
+REPLICA_SECONDS = 30
+
+
+def reads_by_server(pair, name):
+    """Transactions committed so far on each server in database `name` (PostgreSQL
+    flushes these counts within a second or so)."""
+    query = f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{name}'"
+    return {server: pair.sql(server, name, query)[0][0] for server in ("primary", "replica")}
+
+
+def run_replica(pair, url, paths):
+    """The read mix with one server, then two, REPLICA_ROUNDS times each, alternately."""
+    name = urlsplit(url).path.lstrip("/")
+    replica_url = pair.url("replica", name)
+    runs = []
+    for round_ in range(REPLICA_ROUNDS):
+        for servers, extra in ((1, {}), (2, {"DATABASE_REPLICA_URLS": replica_url})):
+            with server.gunicorn(url, PAGE_CACHE_SECONDS="0", **extra) as (port, _process):
+                # The replica's health is checked in a thread at the first request.
+                server.fetch(port, paths[0])
+                time.sleep(1)
+                before = reads_by_server(pair, name)
+                figures = server.wrk(
+                    port, paths, connections=MIXED_CONNECTIONS, seconds=REPLICA_SECONDS
+                )
+                time.sleep(2)
+                after = reads_by_server(pair, name)
+            figures["transactions"] = {key: after[key] - before[key] for key in after}
+            figures["servers"], figures["round"] = servers, round_ + 1
+            runs.append(figures)
+            print(
+                f"  {servers} server{'s' if servers > 1 else ''}, round {round_ + 1}: "
+                f"{figures['rps']:.1f} req/s, p50 {figures['latency_ms']['p50']:.0f} ms, "
+                f"p99 {figures['latency_ms']['p99']:.0f} ms, errors {figures['error_count']}, "
+                f"statuses {figures['status']}, transactions {figures['transactions']}",
+                flush=True,
+            )
+    return {"paths": paths, "connections": MIXED_CONNECTIONS, "runs": runs}
+
+
+def main_replica(args):
+    from bench.replica import StreamingPair, postgres_bin
+
+    if postgres_bin() is None:
+        sys.exit("The embedded PostgreSQL's programs (pg_basebackup) are not installed.")
+    pair = StreamingPair(Path(tempfile.gettempdir()) / "petitions-bench-replica")
+    try:
+        pair.start_primary()
+        os.environ["DATABASE_URL"] = pair.url("primary", "postgres")
+        url = prepare_database(args.petitions, args.seed, args.database)
+        print("Copying the primary into a new replica (pg_basebackup).", flush=True)
+        pair.start_replica()
+        os.environ.update(
+            server.production_environment(url, tempfile.mkdtemp(prefix="bench-static-"))
+            | {"DJANGO_SETTINGS_MODULE": "petitions_site.settings"}
+        )
+        import django
+
+        django.setup()
+        from bench import scenarios
+
+        facts = scenarios.facts()
+        print(
+            f"\nThe public read mix, page cache off, {MIXED_CONNECTIONS} clients x "
+            f"{REPLICA_SECONDS} s, one database server and two:"
+        )
+        results = {
+            "petitions": facts["petitions"],
+            "date": datetime.datetime.now().isoformat(timespec="seconds"),
+            "commit": git_label(),
+            "machine": machine(),
+            "method": (
+                f"gunicorn {server.WORKERS} sync workers, page cache off, rate limits off; "
+                f"wrk {MIXED_CONNECTIONS} connections x {REPLICA_SECONDS} s on 127.0.0.1; "
+                "one server (the primary) and two (the primary and a streaming replica "
+                "on the same machine), alternately."
+            ),
+            "replica": run_replica(pair, url, scenarios.mixed_paths(facts)),
+        }
+    finally:
+        pair.stop_all()
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{size_label(args.petitions)}-{args.label or results['commit']}-replica.json"
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(f"\nWritten {path.relative_to(ROOT)}")
+
+
 # Reporting --------------------------------------------------------------------------------
 
 HEADER = (
@@ -533,7 +629,14 @@ def main():
     parser.add_argument(
         "--database", help="the database to build or reuse, instead of bench_<size>"
     )
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="the public read mix with one database server and with two (a replica)",
+    )
     args = parser.parse_args()
+    if args.replica:
+        return main_replica(args)
 
     url = prepare_database(args.petitions, args.seed, args.database)
     if args.prepare:

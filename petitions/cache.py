@@ -11,9 +11,13 @@ Redis or the local-memory cache.
 
 A request reads the version once (data_version_middleware), before it reads any data, and
 from the database it reads its data from (`router.db_for_read`, so that a lagging
-replica answers with the version of the rows it holds). A value is therefore never kept
-under a version newer than its data: a request served between a commit and the move of
-the version keeps newer data under the older version, which is harmless.
+replica answers with the version of the rows it holds). A request reads one database
+throughout (petitions_site/replicas.py), and a replica replays the commit of a change
+before the move of the version that follows it. A value is therefore never kept under a
+version newer than its data: a request served between a commit and the move of the
+version keeps newer data under the older version, which is harmless, and so does a
+thread that refreshes figures (it reads the primary, maybe ahead of the replica whose
+version named the key).
 
 While the database answers nothing (petitions_site/watchdog.py found it silent), the
 version is the last one this process read there: nothing can commit meanwhile, so it is

@@ -79,8 +79,10 @@ def embedded_database_url():
     return server.get_uri(database=EMBEDDED_DATABASE_NAME)
 
 
-def database_config():
-    url = os.environ.get("DATABASE_URL") or embedded_database_url()
+def database_config(url=None):
+    """The settings of the primary database (DATABASE_URL or the embedded server), or of
+    the database at `url`."""
+    url = url or os.environ.get("DATABASE_URL") or embedded_database_url()
     config = dj_database_url.parse(
         url,
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
@@ -109,6 +111,11 @@ def database_config():
         f"-c statement_timeout={statement_timeout} -c jit=off -c constraint_exclusion=on"
         f" -c idle_session_timeout={idle_seconds * 1000}"
     )
+    # For a migration that must take a lock on a busy table: it gives up after this
+    # long instead of making every query queue behind it (README, "Deployment").
+    lock_timeout = int(os.environ.get("DATABASE_LOCK_TIMEOUT_MS", "0"))
+    if lock_timeout:
+        config["OPTIONS"]["options"] += f" -c lock_timeout={lock_timeout}"
     # A peer that vanishes (its machine gone, a network cut) is noticed within about
     # 30 seconds instead of the system's two hours.
     config["OPTIONS"] |= {
@@ -119,6 +126,17 @@ def database_config():
         "tcp_user_timeout": 30_000,
     }
     return config
+
+
+def replica_configs():
+    """{alias: settings} of the read replicas in DATABASE_REPLICA_URLS (comma-separated):
+    `replica_1`, `replica_2`... Tests run on the primary's test database alone (MIRROR):
+    a replica's data is the primary's."""
+    urls = [url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",")]
+    return {
+        f"replica_{n}": database_config(url) | {"TEST": {"MIRROR": "default"}}
+        for n, url in enumerate(filter(None, urls), start=1)
+    }
 
 
 def postgres_tool(name, server_major):

@@ -5,11 +5,12 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from petitions.house.dates import HOUSE_TIME_ZONE
-from petitions_site.database import database_config
+from petitions_site.database import database_config, replica_configs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "petitions_site.observe.request_log",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "petitions_site.guard.request_guard",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After authentication: a signed-in clerk reads the primary.
+    "petitions_site.replicas.read_database_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as its documentation asks: it answers locked-out logins.
@@ -106,11 +110,27 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config()}
+# The primary, and the streaming replicas of DATABASE_REPLICA_URLS (comma-separated)
+# that public reads go to (petitions_site/replicas.py): one further behind than the
+# bound is skipped; each process checks them this often.
+DATABASES = {"default": database_config()} | replica_configs()
+DATABASE_ROUTERS = ["petitions_site.replicas.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(env("DATABASE_REPLICA_MAX_LAG_SECONDS", "30"))
+DATABASE_REPLICA_CHECK_SECONDS = float(env("DATABASE_REPLICA_CHECK_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REDIS_URL = env("REDIS_URL")
+# Several web nodes (machines or containers) serve the site: everything they share is in
+# the database, Redis or RELEASES_DIR (README, "Deployment"). Without Redis each node
+# would keep its own pages and counts, and without RELEASES_DIR its own releases.
+SEVERAL_WEB_NODES = env_bool("SEVERAL_WEB_NODES", False)
+if SEVERAL_WEB_NODES and not REDIS_URL:
+    raise ImproperlyConfigured("SEVERAL_WEB_NODES is set: set REDIS_URL to the shared Redis.")
+if SEVERAL_WEB_NODES and not env("RELEASES_DIR"):
+    raise ImproperlyConfigured(
+        "SEVERAL_WEB_NODES is set: set RELEASES_DIR to storage every node shares."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -225,12 +245,32 @@ RATE_LIMITS = {
 # address the outermost of them saw. 0 (no proxy): X-Forwarded-For is ignored.
 TRUSTED_PROXIES = int(env("DJANGO_TRUSTED_PROXIES", "0"))
 
+# One JSON object a line on stderr (DJANGO_LOG_FORMAT=text for plain lines), and a line
+# for each request with its time (petitions_site/observe.py) when DJANGO_REQUEST_LOG is on.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "petitions_site.observe.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("DJANGO_LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "petitions.requests": {
+            "level": "INFO" if env_bool("DJANGO_REQUEST_LOG", True) else "WARNING",
+        },
+    },
 }
+# Prometheus metrics at /metrics, answered only to these addresses or networks (404 to
+# any other); empty: no metrics. Counted across gunicorn's workers when
+# PROMETHEUS_MULTIPROC_DIR names a folder emptied at each start.
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
 
 # The JSON API: public and read-only, JSON only, no sessions (so no CSRF to manage).
 REST_FRAMEWORK = {

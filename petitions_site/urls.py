@@ -9,6 +9,7 @@ from django.urls import include, path
 from petitions import views
 from petitions.sitemaps import SITEMAPS, robots_txt
 from petitions_site.languages import choose_language
+from petitions_site.observe import metrics
 
 
 def favicon(request):
@@ -18,6 +19,7 @@ def favicon(request):
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("language/<str:code>/", choose_language, name="choose_language"),
     path("api/", include("petitions.api_urls")),

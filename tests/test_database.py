@@ -60,3 +60,23 @@ def test_connections_are_released_by_the_server_once_idle(settings):
         assert cursor.fetchone()[0] == "2min"
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "15s"
+
+
+def test_replicas_are_read_from_database_replica_urls_and_tested_on_the_primary(monkeypatch):
+    monkeypatch.setenv("DATABASE_REPLICA_URLS", "postgres://a@r1:5432/x, ,postgres://a@r2/x")
+    replicas = database.replica_configs()
+    assert [(alias, config["HOST"]) for alias, config in replicas.items()] == [
+        ("replica_1", "r1"),
+        ("replica_2", "r2"),
+    ]
+    # Tests run on the primary's test database alone: a replica holds the same data.
+    assert replicas["replica_1"]["TEST"] == {"MIRROR": "default"}
+    monkeypatch.setenv("DATABASE_REPLICA_URLS", "")
+    assert database.replica_configs() == {}
+
+
+def test_a_lock_timeout_is_set_only_when_asked(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://clerk:secret@db.internal:6543/archive")
+    assert "lock_timeout" not in database.database_config()["OPTIONS"]["options"]
+    monkeypatch.setenv("DATABASE_LOCK_TIMEOUT_MS", "5000")
+    assert "-c lock_timeout=5000" in database.database_config()["OPTIONS"]["options"]

@@ -20,7 +20,7 @@ import json
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Q
 from django.utils import timezone
 from psycopg.adapt import Loader
@@ -103,6 +103,10 @@ WHERE line.petition_id = built.petition_id AND line.stamp = built.stamp
 
 
 def _store(lines, format):
+    # On the primary, whichever database the lines were built from: a replica is read
+    # only, and the stamp read with the data keeps a line built from a replica that lags
+    # behind a clerk's save from being stored.
+    connection = connections[router.db_for_write(ExportLine)]
     # Bound on the server, in binary (%b): the project's cursors quote parameters into
     # the statement (client-side binding), and escaping a thousand lines of text into
     # an array's text form took longer than building them.
@@ -144,8 +148,9 @@ WHERE petition_id = ANY(%s::bigint[])
 def kept_lines(keys, format, *, at):
     """{key: (UTF-8 text, the byte where the address goes)} of the petitions `keys` in
     `format`, from their kept lines; those missing or out of date at `at` are built and
-    stored."""
-    with connection.cursor() as cursor:
+    stored. Read from the database the petitions are read from (a replica's lines are
+    those of its data)."""
+    with connections[router.db_for_read(ExportLine)].cursor() as cursor:
         cursor.cursor.adapters.register_loader("text", _Utf8Loader)
         # The keys as one array literal: psycopg adapts a list of a thousand numbers
         # one by one.

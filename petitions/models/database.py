@@ -3,8 +3,15 @@ connection, and SQL functions and lookups Django does not have."""
 
 import contextlib
 
-from django.db import connection, models, transaction
+from django.apps import apps
+from django.db import connections, models, router, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
+
+
+def read_alias():
+    """The database the archive's records are read from in this request: a replica's
+    (petitions_site/replicas.py) or the primary."""
+    return router.db_for_read(apps.get_model("petitions", "Petition"))
 
 
 @contextlib.contextmanager
@@ -13,8 +20,10 @@ def time_limit(milliseconds):
     OperationalError's cause) after `milliseconds`, instead of running to the site-wide
     statement timeout. The block is a transaction, or a savepoint of the enclosing one,
     whose own limit applies again after it."""
+    alias = read_alias()
+    connection = connections[alias]
     nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('statement_timeout'), "
             "set_config('statement_timeout', %s, true)",
@@ -59,6 +68,7 @@ def planned_once():
     joined tables in a transaction that set the written order (four statements, 2 ms).
     Only such queries: a plan kept for one search word can be the wrong one for the
     next."""
+    connection = connections[read_alias()]
     connection.ensure_connection()
     client = connection.connection
     kept = client.cursor_factory, client.prepare_threshold
