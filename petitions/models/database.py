@@ -44,8 +44,10 @@ def by_index():
     tested (a second at a million petitions, against 80 ms through the indexes). Within
     a transaction, which gets its own setting back after the block; else the block is
     one."""
+    alias = read_alias()
+    connection = connections[alias]
     if not connection.in_atomic_block:
-        with transaction.atomic(), by_index():
+        with transaction.atomic(using=alias), by_index():
             yield
         return
     with connection.cursor() as cursor:
