@@ -20,8 +20,9 @@ def test_every_petition_page_reuses_the_statements_the_first_one_left_on_the_ser
     PetitionFactory(number="e-2")
     assert client.get("/petitions/e-1/").status_code == 200
     kept = statements_kept_by_the_server()
-    # The petition with its joins, then its keywords, counts and responses.
-    assert len(kept) == 4
+    # The petition with its joins, then its keywords, counts and responses, and its
+    # related petitions.
+    assert len(kept) == 5
     assert any('"petitions_petition"."number" = $' in statement for statement in kept)
     assert client.get("/petitions/e-2/").status_code == 200
     assert statements_kept_by_the_server() == kept
