@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from petitions.exports.fields import STORED_FIELDS
 from petitions.models import (
     Keyword,
     Petition,
@@ -24,36 +25,16 @@ from petitions.models import (
 )
 from responses.models import GovernmentResponse
 
-# The petition's own public facts, in the order a change lists them.
+# The petition's own public facts, in the order a change lists them: the stored fields
+# of the export record that are the petition's own columns (not the House's id or the
+# record's source), and whether the petitioner's name is withdrawn.
+_OWN_COLUMNS = {field.name for field in Petition._meta.concrete_fields}
 PETITION_FIELDS = [
-    "number",
-    "kind",
-    "session",
-    "topic",
-    "petitioner_name",
-    "is_petitioner_name_withdrawn",
-    "petitioner_city",
-    "petitioner_province",
-    "original_language",
-    "addressee_kind",
-    "ministry",
-    "addressee_member",
-    "whereas_en",
-    "whereas_fr",
-    "prayer_en",
-    "prayer_fr",
-    "sponsor",
-    "sponsor_riding",
-    "sponsor_caucus",
-    "sponsor_province",
-    "presenter",
-    "presenter_riding",
-    "presentation_number",
-    "presented_on",
-    "outcome",
-    "outcome_on",
-    "signature_count",
+    name
+    for name in STORED_FIELDS
+    if name in _OWN_COLUMNS and name not in {"house_id", "source_url", "source_note"}
 ]
+PETITION_FIELDS.insert(PETITION_FIELDS.index("petitioner_name") + 1, "is_petitioner_name_withdrawn")
 OTHER_FIELDS = ["keywords", "opens_at", "closes_at", "province_counts"]
 RESPONSE_FIELDS = [
     "ministry",
