@@ -13,15 +13,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from petitions.charts import signature_line
-from petitions.exports.table import FORMULA_PREFIXES, ottawa_time
-from petitions.models import PROVINCES, Petition
+from petitions.exports.fields import PROVINCE_CODES
+from petitions.exports.table import ottawa_time, spreadsheet_safe
+from petitions.models import Petition, in_language
 from responses.models import GovernmentResponse
 
-PROVINCE_CODES = [code for code, _, _ in PROVINCES]
 # Texts shown as a word diff rather than as before and after.
 TEXT_FIELDS = {"whereas_en", "whereas_fr", "prayer_en", "prayer_fr", "text_en", "text_fr"}
 WITHDRAWN = "petitioner_name"
@@ -62,8 +61,7 @@ def signature_rows(petition):
             ottawa_time(snapshot.taken_at).isoformat(),
             snapshot.signature_count,
             *(counts.get(code) for code in PROVINCE_CODES),
-            # A file's name a spreadsheet would run as a formula is shown as text.
-            "'" + source if source.startswith(FORMULA_PREFIXES) else source,
+            spreadsheet_safe(source),
         ]
 
 
@@ -101,10 +99,11 @@ def public_fields(change, petition):
     ]
 
 
-def in_language(value, language=None):
+def in_page_language(value):
+    """A kept value in the page's language: a name kept in both languages as
+    {"en": ..., "fr": ...}, else the value itself."""
     if isinstance(value, dict):
-        language = language or ("fr" if get_language() == "fr" else "en")
-        return value.get(language) or value.get("en") or value.get("fr")
+        return in_language(value.get("en"), value.get("fr"))
     return value
 
 
@@ -131,7 +130,7 @@ def shown_change(change, petition):
     rows = []
     for item in public_fields(change, petition):
         key = item["field"]
-        before, after = in_language(item["before"]), in_language(item["after"])
+        before, after = in_page_language(item["before"]), in_page_language(item["after"])
         row = {"label": change_label(key), "before": before, "after": after}
         row["withdrawn"] = item.get("withdrawn", False)
         if key.split(".")[-1] in TEXT_FIELDS and before and after:

@@ -264,12 +264,13 @@ def csv_cells(row, today):
     if facts["days_to_respond"] is not None:
         facts["days_to_respond"] = str(facts["days_to_respond"])
     cells[_DERIVED_AT:_DERIVED_AT] = [facts[field] for field in DERIVED_FIELDS]
-    # A cell a spreadsheet would run as a formula is shown as text. (Numbers never start
-    # with "-": the database refuses negative counts and ids.)
-    return [
-        "'" + cell if type(cell) is str and cell.startswith(FORMULA_PREFIXES) else cell
-        for cell in cells
-    ]
+    # (Numbers never start with "-": the database refuses negative counts and ids.)
+    return [spreadsheet_safe(cell) for cell in cells]
+
+
+def spreadsheet_safe(cell):
+    """A CSV cell that a spreadsheet would run as a formula, as text; others as they are."""
+    return "'" + cell if type(cell) is str and cell.startswith(FORMULA_PREFIXES) else cell
 
 
 def export_record(row, today):
