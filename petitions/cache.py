@@ -64,13 +64,14 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connections, router
 from django.http import HttpResponseNotModified
 from django.utils import translation
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import get_language
 from psycopg.errors import UndefinedTable
 
+from petitions.models.database import on_commit_once
 from petitions_site.watchdog import database_silent
 
 WATCHED_APPS = {"petitions", "responses"}
@@ -167,14 +168,7 @@ def data_changed(sender=None, *, using=DEFAULT_DB_ALIAS, **kwargs):
         sender._meta.app_label not in WATCHED_APPS or sender._meta.label in UNWATCHED_MODELS
     ):
         return
-    mover = _mover(using)
-    # Once per transaction: an import saves thousands of rows in one. Read, not changed:
-    # a callback of a savepoint rolled back is gone from the list, so a later change
-    # registers again.
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(f is mover for _, f, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(mover, using=using)
+    on_commit_once(_mover(using), using)
 
 
 def kept_seconds():

@@ -14,6 +14,17 @@ def read_alias():
     return router.db_for_read(apps.get_model("petitions", "Petition"))
 
 
+def on_commit_once(callback, using):
+    """transaction.on_commit(callback), unless the current transaction already has it
+    (the same object): an import saves thousands of rows in one. Read, not changed: a
+    callback of a savepoint rolled back is gone from the list, so a later change
+    registers it again."""
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and any(f is callback for _, f, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(callback, using=using)
+
+
 @contextlib.contextmanager
 def time_limit(milliseconds):
     """Queries in the block are cancelled (psycopg's QueryCanceled, as an

@@ -17,6 +17,7 @@ import threading
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections, transaction
 
 from petitions.cache import data_changed
+from petitions.models.database import on_commit_once
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +54,8 @@ def queued(using=DEFAULT_DB_ALIAS):
 def rewrite_after_commit(sender=None, *, using=DEFAULT_DB_ALIAS, **kwargs):
     """Receiver of post_save for the models whose renames may queue documents: once the
     transaction commits, a thread writes what is queued (at most one per process).
-    Registered once per transaction: an import saves thousands of Members."""
-    start = _starter(using)
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(f is start for _, f, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(start, using=using)
+    """
+    on_commit_once(_starter(using), using)
 
 
 @functools.cache
