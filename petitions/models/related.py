@@ -18,12 +18,12 @@ import compute the lists of the petitions they changed; the lists those petition
 join are computed when next shown (or by the import, before it ends);
 `compute_related_petitions` computes the whole archive's."""
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models.database import planned_once
+from petitions.models.database import planned_once, read_alias
 from petitions.models.parliament import ParliamentarySession, Topic, ordinal
 from petitions.models.petition import Petition
 
@@ -158,7 +158,8 @@ def related_petitions(petition):
         related_petitions_refresh([petition.pk])
     # Planned once a connection, and only what is shown, read as rows: through the ORM
     # (select_related and only()) the same five rows took two to five times as long.
-    with planned_once(), connection.cursor() as cursor:
+    # Read where the petition was read (a replica's, if any); computed on the primary.
+    with planned_once(), connections[read_alias()].cursor() as cursor:
         cursor.execute(SHOWN, [petition.pk])
         rows = cursor.fetchall()
     return [_shown(*row) for row in rows]
