@@ -4,11 +4,14 @@ REDIS_URL is set, else in the database (the Counter table); never in a process's
 memory, where each worker would count alone and a full cache would forget."""
 
 import contextlib
-import random
 from functools import cache
 
 from django.conf import settings
 from django.db import connections
+
+# The share of hits that also forget the windows closed more than an hour ago, in the
+# same statement (so a request's number of queries never varies).
+SWEEP_SHARE = 0.001
 
 
 class StoreError(Exception):
@@ -44,12 +47,16 @@ def hit(key, seconds):
         with _redis_errors(), _redis(settings.REDIS_URL).pipeline() as pipe:
             count, ttl = pipe.set(key, 0, ex=seconds, nx=True).incr(key).ttl(key).execute()[1:]
         return count, max(ttl, 1)
-    if random.random() < 0.001:
-        _forget_expired()
     with _table().cursor() as cursor:
-        # One statement, so that concurrent requests never read the same count.
+        # One statement, so that concurrent requests never read the same count. The
+        # sweep's condition is a constant of the statement: when false, nothing is read.
         cursor.execute(
             """
+            WITH swept AS (
+                DELETE FROM limits_counter
+                WHERE (SELECT random() < %(sweep)s)
+                    AND expires_at < now() - interval '1 hour' AND key <> %(key)s
+            )
             INSERT INTO limits_counter AS c (key, count, expires_at)
             VALUES (%(key)s, 1, now() + make_interval(secs => %(seconds)s))
             ON CONFLICT (key) DO UPDATE SET
@@ -58,7 +65,7 @@ def hit(key, seconds):
                     THEN excluded.expires_at ELSE c.expires_at END
             RETURNING count, ceil(extract(epoch FROM expires_at - now()))::int
             """,
-            {"key": key, "seconds": seconds},
+            {"key": key, "seconds": seconds, "sweep": SWEEP_SHARE},
         )
         count, left = cursor.fetchone()
     return count, max(left, 1)
@@ -103,8 +110,3 @@ def forget(*keys):
         return
     with _table().cursor() as cursor:
         cursor.execute("DELETE FROM limits_counter WHERE key = ANY(%s)", [list(keys)])
-
-
-def _forget_expired():
-    with _table().cursor() as cursor:
-        cursor.execute("DELETE FROM limits_counter WHERE expires_at < now() - interval '1 hour'")
