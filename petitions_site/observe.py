@@ -5,7 +5,8 @@ A request's line (logger `petitions.requests`) names its method, path (never the
 string, which holds what people search for), status, view, the database it read (primary
 or replica) and its time in milliseconds, up to the start of the answer: a streamed
 export goes on after that. The same figures feed the metrics: requests counted by view,
-status and database, and their time as a histogram by view."""
+status and database, and their time as a histogram by view; and each read replica's
+health and lag as its process last checked them (petitions_site/replicas.py)."""
 
 import datetime
 import ipaddress
@@ -22,6 +23,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -41,6 +43,19 @@ REQUEST_SECONDS = Histogram(
     "Time to the start of the answer, by view.",
     ["view"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15),
+)
+# Set at each check of the replicas; with several workers, the latest check's value.
+REPLICA_HEALTHY = Gauge(
+    "petitions_replica_healthy",
+    "1 when the replica answered and was within the lag bound at the last check, else 0.",
+    ["database"],
+    multiprocess_mode="mostrecent",
+)
+REPLICA_LAG_SECONDS = Gauge(
+    "petitions_replica_lag_seconds",
+    "Seconds the replica was behind the primary at the last check; -1 when it did not answer.",
+    ["database"],
+    multiprocess_mode="mostrecent",
 )
 
 # The attributes every LogRecord has: the rest were given as `extra`.

@@ -31,6 +31,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import FileResponse
 
+from petitions_site.observe import REPLICA_HEALTHY, REPLICA_LAG_SECONDS
+
 # The apps whose records the public pages, API, feeds and exports show.
 PUBLIC_APPS = {"petitions", "responses"}
 SAFE_METHODS = {"GET", "HEAD"}
@@ -113,6 +115,8 @@ def check_replicas():
         lag = replica_lag(alias, position)
         if lag is not None and lag <= settings.DATABASE_REPLICA_MAX_LAG_SECONDS:
             healthy.append(alias)
+        REPLICA_HEALTHY.labels(alias).set(1 if alias in healthy else 0)
+        REPLICA_LAG_SECONDS.labels(alias).set(-1 if lag is None else lag)
         # Said once when it changes, not at every check.
         if (alias in healthy) != (alias in _used):
             logger.warning(

@@ -58,6 +58,29 @@ def test_metrics_are_answered_to_an_allowed_address(client, settings):
 
 
 @pytest.mark.django_db
+def test_metrics_give_each_replicas_health_and_lag_at_the_last_check(client, settings, monkeypatch):
+    from petitions_site import replicas
+
+    settings.METRICS_ALLOWED_ADDRESSES = ["127.0.0.1"]
+    settings.DATABASE_REPLICA_MAX_LAG_SECONDS = 5
+    lags = {"replica_a": 5.0, "replica_b": 5.5, "replica_c": None}
+    with monkeypatch.context() as checked:
+        checked.setattr(replicas, "replica_aliases", lambda: list(lags))
+        checked.setattr(replicas, "primary_position", lambda: "0/1")
+        checked.setattr(replicas, "replica_lag", lambda alias, position: lags[alias])
+        assert replicas.check_replicas() == ["replica_a"]
+    monkeypatch.setattr(replicas, "_healthy", [])
+    text = client.get("/metrics").content.decode()
+    # At the bound, past it, and not answering.
+    assert 'petitions_replica_healthy{database="replica_a"} 1.0' in text
+    assert 'petitions_replica_lag_seconds{database="replica_a"} 5.0' in text
+    assert 'petitions_replica_healthy{database="replica_b"} 0.0' in text
+    assert 'petitions_replica_lag_seconds{database="replica_b"} 5.5' in text
+    assert 'petitions_replica_healthy{database="replica_c"} 0.0' in text
+    assert 'petitions_replica_lag_seconds{database="replica_c"} -1.0' in text
+
+
+@pytest.mark.django_db
 def test_metrics_are_not_found_from_any_other_address(client, settings):
     settings.METRICS_ALLOWED_ADDRESSES = ["10.0.0.0/8"]
     assert client.get("/metrics", REMOTE_ADDR="192.0.2.1").status_code == 404
