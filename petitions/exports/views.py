@@ -181,7 +181,8 @@ def export_json(request):
 def data_dictionary(request):
     """/data/: every column and field, generated from the definitions the exports and
     the API use, so that the page cannot drift from them."""
-    from petitions.api import MAX_API_PAGE_SIZE, PetitionDetailSerializer
+    from petitions.api import MAX_API_PAGE_SIZE
+    from petitions.serializers import PetitionDetailSerializer
 
     example = Petition.objects.by_number(CITATION_EXAMPLE)
     context = {

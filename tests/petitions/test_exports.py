@@ -286,8 +286,8 @@ def test_a_petition_with_two_responses_keywords_and_every_province_exports_whole
 
 
 def test_the_data_dictionary_describes_every_column_field_and_filter(client):
-    from petitions.api import PetitionDetailSerializer
     from petitions.filters import PetitionFilter
+    from petitions.serializers import PetitionDetailSerializer
 
     html = client.get("/data/").text
     for column in CSV_COLUMNS:
