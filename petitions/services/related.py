@@ -1,6 +1,8 @@
 """Computing the related petitions of the whole archive, or of those an import or a
 clerk changed, in batches that each commit (see petitions/models/related.py)."""
 
+import threading
+
 from django.db import connection, transaction
 
 from petitions.cache import data_changed
@@ -42,13 +44,14 @@ def related_keys_fill():
     return last
 
 
-def related_petitions_compute(*, everything=False, fill_keys=True, tick=None):
+def related_petitions_compute(*, everything=False, fill_keys=True, tick=None, workers=1):
     """Compute the lists not current: first those of petitions changed or new (the
     petitions they then list are told of them, and marked stale), then the stale ones.
     `everything` computes every list again (after the rules changed); `fill_keys`
     first writes the keys petitions lack (not needed after an import: the triggers
-    write them). `tick(n)` is called after each batch. Returns how many lists were
-    computed."""
+    write them). `tick(n)` is called after each batch. The stale lists, which write
+    nothing but their own, are computed by `workers` threads, each on a connection of
+    its own (so only on committed rows). Returns how many lists were computed."""
     if fill_keys:
         related_keys_fill()
     if everything:
@@ -57,25 +60,58 @@ def related_petitions_compute(*, everything=False, fill_keys=True, tick=None):
                 "UPDATE petitions_relatedkey SET state = %s WHERE state = %s",
                 [RelatedState.STALE, RelatedState.CURRENT],
             )
-    computed = _compute(RelatedState.CHANGED, tick) + _compute(RelatedState.STALE, tick)
+    computed = _compute(RelatedState.CHANGED, tick)
+    computed += _compute(RelatedState.STALE, tick, workers=workers)
     if computed:
         # Pages kept since the writes that made these lists stale show them anew.
         data_changed()
     return computed
 
 
-def _compute(state, tick):
-    computed, after = 0, 0
-    while True:
-        ids = list(
-            RelatedKey.objects.filter(state=state, petition_id__gt=after)
-            .order_by("petition_id")
-            .values_list("petition_id", flat=True)[:LIST_BATCH]
-        )
-        if not ids:
-            return computed
-        with transaction.atomic():
-            computed += related_petitions_refresh(ids, tell_listed=state == RelatedState.CHANGED)
-        after = ids[-1]
-        if tick:
-            tick(len(ids))
+def _compute(state, tick, workers=1):
+    """Compute the lists in `state`, batch after batch in petition order; with several
+    workers, each takes the next batch when done with its last."""
+    lock = threading.Lock()
+    progress = {"after": 0, "computed": 0}
+    errors = []
+
+    def next_batch():
+        with lock:
+            ids = list(
+                RelatedKey.objects.filter(state=state, petition_id__gt=progress["after"])
+                .order_by("petition_id")
+                .values_list("petition_id", flat=True)[:LIST_BATCH]
+            )
+            if ids:
+                progress["after"] = ids[-1]
+            return ids
+
+    def work():
+        while not errors and (ids := next_batch()):
+            with transaction.atomic():
+                computed = related_petitions_refresh(ids, tell_listed=state == RelatedState.CHANGED)
+            with lock:
+                progress["computed"] += computed
+                if tick:
+                    tick(len(ids))
+
+    if workers <= 1:
+        work()
+        return progress["computed"]
+
+    def thread_work():
+        try:
+            work()
+        except Exception as error:  # raised in the caller once every thread has stopped
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=thread_work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return progress["computed"]

@@ -187,7 +187,7 @@ def test_at_most_five_are_listed(client, petitions):
             session=petitions["original"].session,
             prayer_en=COAL_EN,
         )
-    call_command("compute_related_petitions", "--all", stdout=io.StringIO())
+    call_command("compute_related_petitions", "--all", "--workers=1", stdout=io.StringIO())
     html = client.get("/petitions/e-4000/").text
     assert related_section(html).count("Same request") == 5
 
@@ -222,10 +222,24 @@ def test_the_page_in_french(client, petitions):
 def test_the_command_computes_every_list_ahead(petitions):
     RelatedKey.objects.all().delete()
     output = io.StringIO()
-    call_command("compute_related_petitions", stdout=output)
+    call_command("compute_related_petitions", "--workers=1", stdout=output)
     assert "5 lists computed" in output.getvalue()
     assert set(RelatedKey.objects.values_list("state", flat=True)) == {RelatedState.CURRENT}
     assert set(numbers_related_to(petitions["original"])[:2]) == {"e-2900", "441-00500"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_workers_compute_each_list_once(petitions, monkeypatch):
+    # Each worker reads the committed rows on a connection of its own; a batch of two
+    # petitions gives each of the two workers batches to take in turn.
+    monkeypatch.setattr("petitions.services.related.LIST_BATCH", 2)
+    RelatedKey.objects.all().delete()
+    output = io.StringIO()
+    call_command("compute_related_petitions", "--workers=2", stdout=output)
+    assert "5 lists computed" in output.getvalue()
+    assert set(RelatedKey.objects.values_list("state", flat=True)) == {RelatedState.CURRENT}
+    assert set(numbers_related_to(petitions["original"])[:2]) == {"e-2900", "441-00500"}
+    assert RelatedPetition.objects.filter(petition=petitions["original"]).count() == 3
 
 
 def test_a_current_list_is_read_in_one_query(client, petitions, django_assert_num_queries):

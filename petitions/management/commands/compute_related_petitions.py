@@ -3,6 +3,7 @@ date: after migrating to related petitions, after seed_demo, or with --all after
 rules that relate petitions changed. A page computes its own list when first shown
 after a change; this computes them ahead."""
 
+import os
 import sys
 import time
 
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all", action="store_true", help="Compute every list again, even current ones."
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Database connections computing lists at once (by default, one a core).",
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -31,7 +38,9 @@ class Command(BaseCommand):
             bar = tqdm(unit=" petitions", file=sys.stderr, leave=False)
         try:
             computed = related_petitions_compute(
-                everything=options["all"], tick=bar.update if bar else None
+                everything=options["all"],
+                tick=bar.update if bar else None,
+                workers=max(options["workers"], 1),
             )
         finally:
             if bar is not None:
