@@ -26,11 +26,12 @@ MONTHS_FR = [
 
 _EN = re.compile(
     r"^(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})"
-    r"(?:,? at (?P<hour>\d{1,2}):(?P<minute>\d{2}) (?P<ampm>[ap])\.m\.(?: \((?:EDT|EST)\))?)?$"
+    r"(?:,? at (?P<hour>\d{1,2}):(?P<minute>\d{2}) (?P<ampm>[ap])\.m\."
+    r"(?: \((?P<zone>EDT|EST)\))?)?$"
 )
 _FR = re.compile(
     r"^(?P<day>\d{1,2})(?:er)? (?P<month>[a-zéû]+) (?P<year>\d{4})"
-    r"(?: à (?P<hour>\d{1,2}) h (?P<minute>\d{2})(?: \((?:HAE|HNE)\))?)?$"
+    r"(?: à (?P<hour>\d{1,2}) h (?P<minute>\d{2})(?: \((?P<zone>HAE|HNE)\))?)?$"
 )
 
 
@@ -73,8 +74,11 @@ def _build(match, month, hour, text):
         date = datetime.date(int(match["year"]), month, int(match["day"]))
         if hour is None:
             return date
+        # In the hour that autumn's change of clocks repeats, standard time names the
+        # second (the House's EDT-all-year label cannot tell them apart).
+        second = match["zone"] in ("EST", "HNE")
         return datetime.datetime.combine(
-            date, datetime.time(hour, int(match["minute"])), tzinfo=OTTAWA
+            date, datetime.time(hour, int(match["minute"]), fold=int(second)), tzinfo=OTTAWA
         )
     except ValueError:
         raise DateParseError(f"impossible date: {text!r}") from None
@@ -92,14 +96,18 @@ def format_house_date(value, language="en"):
     return f"{MONTHS_EN[value.month - 1]} {value.day}, {value.year}"
 
 
-def format_house_datetime(value, language="en"):
-    """ "November 16, 2022, at 2:23 p.m. (EDT)" / "16 novembre 2022 à 14 h 23 (HAE)"."""
+def format_house_datetime(value, language="en", *, zone_as_the_house=True):
+    """ "November 16, 2022, at 2:23 p.m. (EDT)" / "16 novembre 2022 à 14 h 23 (HAE)":
+    Ottawa's time. The House labels it EDT (HAE) all year, as its records are written
+    back; with zone_as_the_house=False the label is the one in force then, EST (HNE)
+    in winter, as the archive's own pages show it."""
     if value is None:
         return ""
     local = value.astimezone(OTTAWA)
     date = format_house_date(local.date(), language)
+    summer = zone_as_the_house or bool(local.dst())
     if language == "fr":
-        return f"{date} à {local.hour} h {local.minute:02d} (HAE)"
+        return f"{date} à {local.hour} h {local.minute:02d} ({'HAE' if summer else 'HNE'})"
     hour = local.hour % 12 or 12
     ampm = "a.m." if local.hour < 12 else "p.m."
-    return f"{date}, at {hour}:{local.minute:02d} {ampm} (EDT)"
+    return f"{date}, at {hour}:{local.minute:02d} {ampm} ({'EDT' if summer else 'EST'})"

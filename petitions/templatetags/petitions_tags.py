@@ -37,8 +37,9 @@ def house_date(value):
 
 @register.filter
 def house_datetime(value):
-    """ "November 16, 2022, at 2:23 p.m. (EDT)" / "16 novembre 2022 à 14 h 23 (HAE)"."""
-    return format_house_datetime(value, _language())
+    """ "November 16, 2022, at 2:23 p.m. (EST)" / "16 novembre 2022 à 14 h 23 (HNE)":
+    Ottawa's time, labelled with the zone in force then."""
+    return format_house_datetime(value, _language(), zone_as_the_house=False)
 
 
 @dataclass

@@ -205,8 +205,8 @@ def test_a_clerk_enters_a_petition_with_its_window_counts_and_response_and_sees_
     )
     history = page.locator(".history")
     expect(history).to_contain_text("October 2, 2023, at 10:00 a.m. (EDT)")
-    # The House labels its times EDT all year.
-    expect(history).to_contain_text("December 1, 2023, at 10:00 a.m. (EDT)")
+    # The House labels its times EDT all year; the archive names the zone in force.
+    expect(history).to_contain_text("December 1, 2023, at 10:00 a.m. (EST)")
     expect(history).to_contain_text("441-02999")
     signatures = page.locator(".province-table tbody tr")
     expect(signatures).to_have_text([re.compile(r"Ontario\s*220"), re.compile(r"Yukon\s*400")])

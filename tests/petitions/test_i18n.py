@@ -52,8 +52,9 @@ def test_the_french_petition_page_uses_the_houses_french_dates_and_wording(
     assert "Pétition adressée au ministre de la Sécurité publique" in page
     assert "Réponse du ministre de la Sécurité publique" in page
     assert "Signée par (ministre ou secrétaire parlementaire) Pam Damoff, M.P." in page
-    assert "Ouverte à la signature 16 novembre 2022 à 14 h 23 (HAE)" in page
-    assert "Fermée à la signature 15 janvier 2023 à 14 h 23 (HAE)" in page
+    # Ottawa's time, with the zone in force (the House says HAE all year).
+    assert "Ouverte à la signature 16 novembre 2022 à 14 h 23 (HNE)" in page
+    assert "Fermée à la signature 15 janvier 2023 à 14 h 23 (HNE)" in page
     assert "20 mars 2023 (Pétition no 441-01184)" in page
     assert "Réponse attendue 4 mai 2023" in page
     assert "Respecté : la réponse a été déposée dans les 45 jours." in page

@@ -60,8 +60,9 @@ def test_e_4172_shows_every_field_of_the_houses_page(client, sample_petitions):
     assert "Our government is aware that some foreign governments" in page
     assert "foreign influence transparency registry in Canada." in page
     # The history, the House's dates and the 45-day rule.
-    assert "Open for signature November 16, 2022, at 2:23 p.m. (EDT)" in page
-    assert "Closed for signature January 15, 2023, at 2:23 p.m. (EDT)" in page
+    # Ottawa's time, with the zone in force (the House says EDT all year).
+    assert "Open for signature November 16, 2022, at 2:23 p.m. (EST)" in page
+    assert "Closed for signature January 15, 2023, at 2:23 p.m. (EST)" in page
     assert (
         "Presented to the House of Commons Melissa Lantsman (Thornhill) "
         "March 20, 2023 (Petition No. 441-01184)" in page
