@@ -107,6 +107,9 @@ def _compute(state, tick, workers=1):
         finally:
             connection.close()
 
+    # This thread's connection would sit idle past the server's idle_session_timeout
+    # while the workers compute: the next query opens a new one.
+    connection.close()
     threads = [threading.Thread(target=thread_work, daemon=True) for _ in range(workers)]
     for thread in threads:
         thread.start()

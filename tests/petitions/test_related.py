@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -232,8 +233,23 @@ def test_the_command_computes_every_list_ahead(petitions):
 def test_several_workers_compute_each_list_once(petitions, monkeypatch):
     # Each worker reads the committed rows on a connection of its own; a batch of two
     # petitions gives each of the two workers batches to take in turn.
-    monkeypatch.setattr("petitions.services.related.LIST_BATCH", 2)
+    from django.db import connection
+
+    from petitions.services import related
+
+    monkeypatch.setattr(related, "LIST_BATCH", 2)
     RelatedKey.objects.all().delete()
+    # The server ends a connection idle longer than idle_session_timeout: the command's
+    # own, while the workers compute, must not be the one it writes with after them.
+    with connection.cursor() as cursor:
+        cursor.execute("SET idle_session_timeout = 300")
+    refresh = related.related_petitions_refresh
+
+    def slow_refresh(ids, **options):
+        time.sleep(0.2)
+        return refresh(ids, **options)
+
+    monkeypatch.setattr(related, "related_petitions_refresh", slow_refresh)
     output = io.StringIO()
     call_command("compute_related_petitions", "--workers=2", stdout=output)
     assert "5 lists computed" in output.getvalue()
