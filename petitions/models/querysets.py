@@ -10,13 +10,14 @@ from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from petitions.models.database import DaysBetween, Median, by_index, planned_once
+from petitions.models.database import DaysBetween, Median, by_bitmap, by_index, planned_once
 from petitions.models.rules import RESPONSE_DAYS, RESPONSE_TIME
 from petitions.models.search import (
     FEW_MATCHES,
     MAX_MEMBER_MATCHES,
     MEMBER_MATCH_SIMILARITY,
     RANK_CANDIDATES,
+    SOME_MATCHES,
     computed,
     petition_number_readings,
     search_query,
@@ -268,8 +269,19 @@ class PetitionQuerySet(models.QuerySet):
                 keys = list(keys[: FEW_MATCHES + 1])
             return keys if len(keys) <= FEW_MATCHES else None
 
+        def second_look():
+            # Whether the matches number SOME_MATCHES or fewer: counted from the indexes.
+            some = self.model.objects.filter(match).order_by().values("pk")[: SOME_MATCHES + 1]
+            with by_bitmap():
+                return some.count() <= SOME_MATCHES
+
         candidates = keep("first-look", text, first_look)
         if candidates is None:
+            # Neither few nor common (a Member's name and a common word, say), the
+            # newest matches are found from the indexes (by_bitmap); common, they are
+            # dense among the newest petitions, and read in order.
+            if keep("second-look", text, second_look):
+                reading = by_bitmap
             newest = matches.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
             with reading():
                 candidates = list(newest[:RANK_CANDIDATES])

@@ -19,6 +19,9 @@ MAX_SEARCH_TERMS = 16
 # matches, the others following them by date (see PetitionQuerySet.search).
 RANK_CANDIDATES = 200
 FEW_MATCHES = 2000
+# Up to SOME_MATCHES, the newest candidates are found by reading the matches' dates
+# (by_bitmap); past that, the matches are dense enough to walk the newest first.
+SOME_MATCHES = 20_000
 # pg_trgm word similarity at which a Member's name or riding matches the search text,
 # so that "Lantsmann" finds Melissa Lantsman.
 MEMBER_MATCH_SIMILARITY = 0.6

@@ -175,9 +175,31 @@ def test_search_combines_with_the_other_filters(client):
     assert [p.number for p in page.context["page"]] == ["e-1"]
 
 
-def test_best_match_ranks_the_newest_candidates_then_lists_the_rest_by_date(client, monkeypatch):
-    # As for a common word: more matches than are all ranked.
+def candidates_read_from_a_bitmap(queries):
+    """Whether the query that read the newest matches ran with index scans off."""
+    bitmap = False
+    for query in queries:
+        sql = query["sql"]
+        if "set_config('enable_indexscan'" in sql:
+            bitmap = "set_config('enable_indexscan', 'off'" in sql
+        elif 'ORDER BY "petitions_petition"."activity_on" DESC' in sql and "LIMIT 2" in sql:
+            return bitmap
+    raise AssertionError("no query read the newest matches")
+
+
+@pytest.mark.parametrize(
+    ("some_matches", "from_the_indexes"),
+    # Four matches: at the bound, the newest are found from the indexes' bitmap (as for
+    # a Member's name and a common word); past it, by walking the newest first (as for a
+    # common word).
+    [(4, True), (3, False)],
+)
+def test_best_match_ranks_the_newest_candidates_then_lists_the_rest_by_date(
+    client, monkeypatch, some_matches, from_the_indexes
+):
+    # More matches than are all ranked.
     monkeypatch.setattr("petitions.models.querysets.FEW_MATCHES", 3)
+    monkeypatch.setattr("petitions.models.querysets.SOME_MATCHES", some_matches)
     monkeypatch.setattr("petitions.models.querysets.RANK_CANDIDATES", 2)
     for n, (text, year) in enumerate(
         [
@@ -190,9 +212,11 @@ def test_best_match_ranks_the_newest_candidates_then_lists_the_rest_by_date(clie
     ):
         PetitionFactory(number=f"e-{n}", prayer_en=text, presented_on=datetime.date(year, 1, 1))
     url = reverse("petitions:petition_list")
-    everything = client.get(url, {"q": "housing", "page_size": 10}).context["page"]
+    with CaptureQueriesContext(connection) as queries:
+        everything = client.get(url, {"q": "housing", "page_size": 10}).context["page"]
     # e-1 and e-2, the two newest, are ranked; e-3 and e-4 follow by date.
     assert [p.number for p in everything] == ["e-2", "e-1", "e-3", "e-4"]
+    assert candidates_read_from_a_bitmap(queries) == from_the_indexes
     pages = [
         [
             p.number
