@@ -143,3 +143,38 @@ def test_several_web_nodes_refuse_to_start_when_redis_does_not_answer():
     )
     assert result.returncode != 0
     assert "Redis (REDIS_URL) does not answer" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("profile", "services"),
+    [
+        ([], {"db", "redis", "web"}),
+        (
+            ["--profile", "scaled"],
+            {"db", "db-replica", "redis", "web", "node-1", "node-2", "proxy"},
+        ),
+    ],
+)
+def test_docker_compose_reads_the_compose_file(profile, services):
+    # Docker Compose itself (its PyPI wheel, in requirements.txt) checks the file against
+    # the Compose specification; no container engine is needed to read it.
+    compose = Path(sys.executable).parent / "docker-compose"
+    assert compose.exists(), "docker-compose is missing: run make install"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COMPOSE_")}
+    result = subprocess.run(
+        [compose, *profile, "config", "--format", "json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert set(config["services"]) == services
+    if profile:
+        for node in ("node-1", "node-2"):
+            environment = config["services"][node]["environment"]
+            assert environment["SEVERAL_WEB_NODES"] == "true"
+            assert environment["DATABASE_REPLICA_URLS"].endswith("@db-replica:5432/petitions")
+            assert environment["REDIS_URL"] == "redis://redis:6379/0"
