@@ -31,8 +31,7 @@ from rest_framework.response import Response
 from petitions import stats
 from petitions.cache import cached_page
 from petitions.filter_forms import PageForm
-from petitions.filters import COUNT_LIMIT, DEFAULT_PAGE_SIZE, PetitionFilter
-from petitions.filters import PetitionPaginator as ListPaginator
+from petitions.filters import DEFAULT_PAGE_SIZE, PetitionFilter
 from petitions.models import (
     Member,
     Ministry,
@@ -40,6 +39,8 @@ from petitions.models import (
     Petition,
     with_response_times,
 )
+from petitions.pagination import COUNT_LIMIT
+from petitions.pagination import PetitionPaginator as ListPaginator
 from petitions.serializers import (
     STATS_FIGURES,
     MemberSerializer,

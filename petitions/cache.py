@@ -42,7 +42,7 @@ What is kept, its key and how long it lives:
 - A petition's signature history (the chart and table of its page): a fragment kept
   with {% cache %} under `kept_key("signature-history:<petition>:<language>")`;
   PAGE_CACHE_SECONDS, so that the page rendered without its page cache reads no history.
-- A count too slow to be exact (petitions/filters.py, `petition-count-too-slow:<filter>`):
+- A count too slow to be exact (petitions/pagination.py, `petition-count-too-slow:<filter>`):
   600 s. Not data, only the choice to count to 10,000 and say "more than": true either way.
 - Export lines (petitions/exports/lines.py): a row per petition and format, emptied by
   database triggers in the writer's own transaction.

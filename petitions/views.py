@@ -11,7 +11,7 @@ from psycopg.errors import QueryCanceled
 
 from petitions.cache import cached_page, kept_key, kept_or_last, kept_seconds
 from petitions.filter_forms import PageForm, form_errors
-from petitions.filters import COUNT_LIMIT, PetitionFilter
+from petitions.filters import PetitionFilter
 from petitions.history import (
     CHANGES_PAGE_SIZE,
     shown_change,
@@ -27,6 +27,7 @@ from petitions.models import (
     time_limit,
     with_response_times,
 )
+from petitions.pagination import COUNT_LIMIT
 from petitions.stats import kept_ministry_figures
 
 HOME_LIST_LENGTH = 8

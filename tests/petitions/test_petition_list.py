@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from petitions.filters import count_within
+from petitions.pagination import count_within
 from petitions.models import Petition
 from tests.factories import (
     CaucusFactory,
@@ -230,7 +230,7 @@ def test_a_full_page_weighs_at_most_60_kb_with_its_stylesheets(client):
 
 
 def test_the_count_is_exact_past_the_limit_when_counting_is_quick(client, monkeypatch):
-    monkeypatch.setattr("petitions.filters.COUNT_LIMIT", 3)
+    monkeypatch.setattr("petitions.pagination.COUNT_LIMIT", 3)
     monkeypatch.setattr("petitions.views.COUNT_LIMIT", 3)
     many_petitions(6)
     page = client.get(URL, {"page_size": 2})
@@ -254,10 +254,10 @@ def test_a_count_that_takes_too_long_is_abandoned_and_the_time_limit_restored(db
 
 
 def test_a_count_past_the_limit_says_more_than_and_still_pages(client, monkeypatch):
-    monkeypatch.setattr("petitions.filters.COUNT_LIMIT", 3)
+    monkeypatch.setattr("petitions.pagination.COUNT_LIMIT", 3)
     monkeypatch.setattr("petitions.views.COUNT_LIMIT", 3)
     # As when the exact count takes longer than its budget.
-    monkeypatch.setattr("petitions.filters.count_within", lambda rows, milliseconds: None)
+    monkeypatch.setattr("petitions.pagination.count_within", lambda rows, milliseconds: None)
     many_petitions(6)
     first = client.get(URL, {"page_size": 2})
     assert "More than 3 petitions" in first.text
@@ -270,7 +270,7 @@ def test_a_count_past_the_limit_says_more_than_and_still_pages(client, monkeypat
 def test_a_filter_too_slow_to_count_exactly_is_not_counted_exactly_again_after_a_save(
     client, monkeypatch
 ):
-    monkeypatch.setattr("petitions.filters.COUNT_LIMIT", 3)
+    monkeypatch.setattr("petitions.pagination.COUNT_LIMIT", 3)
     monkeypatch.setattr("petitions.views.COUNT_LIMIT", 3)
     tried = []
 
@@ -278,7 +278,7 @@ def test_a_filter_too_slow_to_count_exactly_is_not_counted_exactly_again_after_a
         tried.append(milliseconds)
         return None
 
-    monkeypatch.setattr("petitions.filters.count_within", out_of_time)
+    monkeypatch.setattr("petitions.pagination.count_within", out_of_time)
     many_petitions(6)
     assert "More than 3 petitions" in client.get(URL, {"q": "act"}).text
     assert len(tried) == 1
@@ -289,24 +289,24 @@ def test_a_filter_too_slow_to_count_exactly_is_not_counted_exactly_again_after_a
     assert "More than 3 petitions" in client.get(URL, {"q": "act", "sort": "oldest"}).text
     assert len(tried) == 1
     # Another filter still gets its exact count when it is quick.
-    monkeypatch.setattr("petitions.filters.count_within", lambda rows, ms: rows.count())
+    monkeypatch.setattr("petitions.pagination.count_within", lambda rows, ms: rows.count())
     assert "6 petitions" in client.get(URL, {"q": "government"}).text
 
 
 def test_a_search_expected_to_match_too_many_to_count_is_counted_to_the_limit_only(
     client, monkeypatch
 ):
-    monkeypatch.setattr("petitions.filters.COUNT_LIMIT", 3)
+    monkeypatch.setattr("petitions.pagination.COUNT_LIMIT", 3)
     monkeypatch.setattr("petitions.views.COUNT_LIMIT", 3)
     # As if the planner expected more matches than an exact count could read in time.
-    monkeypatch.setattr("petitions.filters.SEARCH_COUNT_ESTIMATE", 0)
+    monkeypatch.setattr("petitions.pagination.SEARCH_COUNT_ESTIMATE", 0)
     tried = []
 
     def count_within(rows, milliseconds):
         tried.append(milliseconds)
         return rows.count()
 
-    monkeypatch.setattr("petitions.filters.count_within", count_within)
+    monkeypatch.setattr("petitions.pagination.count_within", count_within)
     many_petitions(6)
     PetitionFactory(number="e-7", prayer_en="We call upon the Government to protect salmon.")
     assert "More than 3 petitions" in client.get(URL, {"q": "act"}).text
