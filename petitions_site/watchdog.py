@@ -9,9 +9,12 @@ the database does not answer it, the sockets of the requests' connections are sh
 query waiting on one fails at once, and its request answers 503 (petitions_site/errors.py).
 A query that is merely slow on a database that answers runs on, to statement_timeout.
 
-For SILENT_SECONDS after a probe went unanswered, `database_silent()` says so, and the
-data version is taken from memory (petitions/cache.py): kept pages are served at once
-rather than behind a wait on the database.
+From a probe that went unanswered until one is answered, `database_silent()` says so,
+and the data version is taken from memory (petitions/cache.py): kept pages are served at
+once rather than behind a wait on the database. Meanwhile the thread probes every
+EVERY_SECONDS (one probe at a time), so a database that answers again is known within
+EVERY_SECONDS + PROBE_SECONDS: the bound on how long a save committed right after it
+returns may go unseen by kept pages.
 
 """
 
@@ -27,20 +30,19 @@ from django.db import connections
 SUSPECT_SECONDS = 2.0
 PROBE_SECONDS = 1.5
 EVERY_SECONDS = 0.5
-# After a probe went unanswered, the database is taken for silent this long: what can be
-# answered without it (a kept page) is, without waiting on it first.
-SILENT_SECONDS = 5.0
 
 _lock = threading.Lock()
 _in_flight = {}  # token -> (monotonic start, the request thread's Django connections)
 _watcher = None
-_silent_since = None  # monotonic time of the last probe the database did not answer
+_silent = False  # the last probe went unanswered
+_probed = None  # the connection settings probed while the database is silent
+_prober = None  # the probe's thread, which may outlive PROBE_SECONDS
 
 
 def database_silent():
-    """Whether the database left a probe unanswered in the last SILENT_SECONDS."""
-    since = _silent_since
-    return since is not None and time.monotonic() - since < SILENT_SECONDS
+    """Whether the database left the last probe unanswered: what can be answered without
+    it (a kept page) is, without waiting on it first."""
+    return _silent
 
 
 def _start_watching():
@@ -52,21 +54,26 @@ def _start_watching():
                 _watcher.start()
 
 
-def _answers(connection):
-    """Whether a fresh connection to the same database answers within PROBE_SECONDS."""
+def _answers(params):
+    """Whether a fresh connection with `params` answers within PROBE_SECONDS; False,
+    without a new probe, while the last one still waits (on a frozen server, until its
+    connect timeout)."""
+    global _prober
+    if _prober is not None and _prober.is_alive():
+        return False
     result = []
 
     def probe():
         try:
-            with psycopg.connect(**connection.get_connection_params()) as fresh:
+            with psycopg.connect(**params) as fresh:
                 fresh.execute("SELECT 1")
             result.append(True)
         except psycopg.Error:
             result.append(False)
 
-    prober = threading.Thread(target=probe, name="database-probe", daemon=True)
-    prober.start()
-    prober.join(PROBE_SECONDS)
+    _prober = threading.Thread(target=probe, name="database-probe", daemon=True)
+    _prober.start()
+    _prober.join(PROBE_SECONDS)
     return bool(result and result[0])
 
 
@@ -81,29 +88,38 @@ def _shut(connection):
 
 
 def _watch():
-    global _silent_since
     answered_at = 0.0
     while True:
         time.sleep(EVERY_SECONDS)
-        now = time.monotonic()
-        with _lock:
-            waiting = [
-                connection
-                for started, used in _in_flight.values()
-                if now - started > SUSPECT_SECONDS
-                for connection in used
-                if connection.connection is not None
-            ]
-        # A database that answered a moment ago is only slow.
-        if not waiting or now - answered_at < SUSPECT_SECONDS:
-            continue
-        if _answers(waiting[0]):
-            answered_at = time.monotonic()
-            _silent_since = None
-        else:
-            _silent_since = time.monotonic()
-            for connection in waiting:
-                _shut(connection)
+        answered_at = _look(time.monotonic(), answered_at)
+
+
+def _look(now, answered_at):
+    """One round of the watch: probe the database when a request has waited on it
+    SUSPECT_SECONDS (and it has not answered a probe meanwhile) or while it is silent,
+    and end the waiting requests' connections when it does not answer. Returns when the
+    database last answered a probe."""
+    global _silent, _probed
+    with _lock:
+        waiting = [
+            connection
+            for started, used in _in_flight.values()
+            if now - started > SUSPECT_SECONDS
+            for connection in used
+            if connection.connection is not None
+        ]
+    # A database that answered a moment ago is only slow.
+    if not _silent and (not waiting or now - answered_at < SUSPECT_SECONDS):
+        return answered_at
+    if waiting:
+        _probed = waiting[0].get_connection_params()
+    if _answers(_probed):
+        _silent = False
+        return time.monotonic()
+    _silent = True
+    for connection in waiting:
+        _shut(connection)
+    return answered_at
 
 
 def database_watchdog(get_response):
