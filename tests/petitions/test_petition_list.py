@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from petitions.pagination import count_within
 from petitions.models import Petition
+from petitions.pagination import count_within
 from tests.factories import (
     CaucusFactory,
     KeywordFactory,
