@@ -295,6 +295,30 @@ def test_every_document_reads_as_the_rule_computes_it_after_a_seed():
     assert not stale.exists()
 
 
+def test_a_big_load_computes_its_documents_by_the_rule_and_leaves_the_trigger_on(monkeypatch):
+    from django.db import connection
+
+    from petitions.services import demo
+
+    monkeypatch.setattr(demo, "INDEX_REBUILD_FROM", 50)
+    demo.demo_petitions_seed(count=300, seed=3, as_of=datetime.date(2024, 6, 1))
+    stale = Petition.objects.extra(
+        where=["search_document IS DISTINCT FROM petition_search_document(petitions_petition)"]
+    )
+    assert Petition.objects.count() == 300
+    assert not stale.exists()
+    assert not Petition.objects.filter(search_document__isnull=True).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = 'petition_search_document'")
+        assert cursor.fetchone()[0] == "A"  # fires always, as migration 0023 left it
+        cursor.execute("SELECT to_regclass(%s)", [demo.STAGING])
+        assert cursor.fetchone()[0] is None
+    petition = Petition.objects.order_by("pk").first()
+    petition.petitioner_city = "Tuktoyaktuk"
+    petition.save()
+    assert found("Tuktoyaktuk") == [petition.number]
+
+
 def rewrite_at_once(limit, scope="LOCAL"):
     """How many petitions a rename rewrites in its own transaction (migration 0022)."""
     from django.db import connection
