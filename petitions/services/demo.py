@@ -135,6 +135,8 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
         )
         e_share = min(count / 6 / since, 0.5) if since else 0.0
         staged = set_based and bool(rebuilt)
+        if staged:
+            _create_staging()
         writer = _CopyWriter(report, tick, staging=STAGING if staged else None)
         try:
             for session, size in plan:
@@ -182,6 +184,15 @@ def demo_petitions_seed(*, count, seed=1, as_of=None, tick=None):
         data_changed()
     report.seconds = time.monotonic() - started
     return report
+
+
+def _create_staging():
+    """An unlogged table shaped like the petitions' for a big load's COPY, moved to the
+    petitions' table by _staged_petitions(), which drops it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE {STAGING} (LIKE {Petition._meta.db_table} INCLUDING DEFAULTS)"
+        )
 
 
 def _staged_petitions():
@@ -392,13 +403,7 @@ class _CopyWriter:
 
     def __init__(self, report, tick, staging=None):
         self.report, self.tick = report, tick
-        self.staging = staging
-        if staging:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"CREATE UNLOGGED TABLE {staging} "
-                    f"(LIKE {Petition._meta.db_table} INCLUDING DEFAULTS)"
-                )
+        self.staging = staging  # the table petitions are COPYed into, if not their own
         self.error = None
         self.connection = connection.connection
         self.batches = queue.Queue(maxsize=1)

@@ -284,13 +284,18 @@ def test_an_import_that_changes_a_response_and_a_city_updates_the_document(tmp_p
     assert found("ombudsperson") == []
 
 
+def stale_documents():
+    """Petitions whose stored document is not what the rule computes now."""
+    return Petition.objects.extra(
+        where=["search_document IS DISTINCT FROM petition_search_document(petitions_petition)"]
+    )
+
+
 def test_every_document_reads_as_the_rule_computes_it_after_a_seed():
     from petitions.services.demo import demo_petitions_seed
 
     demo_petitions_seed(count=300, seed=3, as_of=datetime.date(2024, 6, 1))
-    stale = Petition.objects.extra(
-        where=["search_document IS DISTINCT FROM petition_search_document(petitions_petition)"]
-    )
+    stale = stale_documents()
     assert Petition.objects.count() == 300
     assert not stale.exists()
 
@@ -302,9 +307,7 @@ def test_a_big_load_computes_its_documents_by_the_rule_and_leaves_the_trigger_on
 
     monkeypatch.setattr(demo, "INDEX_REBUILD_FROM", 50)
     demo.demo_petitions_seed(count=300, seed=3, as_of=datetime.date(2024, 6, 1))
-    stale = Petition.objects.extra(
-        where=["search_document IS DISTINCT FROM petition_search_document(petitions_petition)"]
-    )
+    stale = stale_documents()
     assert Petition.objects.count() == 300
     assert not stale.exists()
     assert not Petition.objects.filter(search_document__isnull=True).exists()
