@@ -246,7 +246,15 @@ class PetitionAdmin(GuardedAdmin, VersionAdmin):
                 ]
             },
         ),
-        (_("Addressee"), {"fields": [("addressee_kind", "ministry", "addressee_member")]}),
+        (
+            _("Addressee"),
+            {
+                "fields": [
+                    ("addressee_kind", "ministry", "addressee_member"),
+                    ("addressee_heading_en", "addressee_heading_fr"),
+                ]
+            },
+        ),
         (_("Text in English"), {"fields": ["whereas_en", "prayer_en"]}),
         (_("Text in French"), {"fields": ["whereas_fr", "prayer_fr"]}),
         (

@@ -186,6 +186,15 @@ class PetitionDetailSerializer(PetitionSerializer):
     addressee_member = MemberRefSerializer(
         allow_null=True, help_text=_("The Member of Parliament addressed, if any.")
     )
+    addressee_heading_en = serializers.CharField(
+        help_text=_(
+            "The House's heading when it names several addressees (the fields above name "
+            "the first), in English; empty otherwise."
+        )
+    )
+    addressee_heading_fr = serializers.CharField(
+        help_text=_("The same heading in French; empty otherwise.")
+    )
     whereas_en = serializers.CharField(help_text=_("One whereas item per line."))
     whereas_fr = serializers.CharField(help_text=_("One whereas item per line."))
     sponsor_riding = serializers.CharField(help_text=_("When the petition was sponsored."))

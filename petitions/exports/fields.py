@@ -32,6 +32,8 @@ STORED_FIELDS = [
     "addressee_kind",
     "ministry",
     "addressee_member",
+    "addressee_heading_en",
+    "addressee_heading_fr",
     "whereas_en",
     "whereas_fr",
     "prayer_en",

@@ -32,6 +32,16 @@ CITATION_EXAMPLE = "e-4172"
 # them by column name keeps working; one that reads by position should be checked.
 FILE_CHANGES = [
     (
+        datetime.date(2026, 12, 6),
+        _(
+            "Two columns after addressee_member_house_person_id: addressee_heading_en and "
+            "addressee_heading_fr, the House's heading when it names several addressees "
+            '("Petition to the Minister of Health and the Minister of Finance"); the '
+            "addressee columns name the first. The CSV has 69 columns; the JSON gains the "
+            "same two fields. Files written before still import."
+        ),
+    ),
+    (
         datetime.date(2026, 12, 4),
         _(
             "The export command (manage.py export_petitions) writes the same CSV as this "
@@ -73,6 +83,13 @@ DESCRIPTIONS = {
     ),
     "ministry": _("The minister addressed."),
     "addressee_member": _("The Member of Parliament addressed, if any."),
+    "addressee_heading_en": _(
+        "The House's heading in English when it names several addressees (the columns "
+        "above name the first); empty otherwise."
+    ),
+    "addressee_heading_fr": _(
+        "The House's heading in French when it names several addressees; empty otherwise."
+    ),
     "whereas_en": _("The whereas items in English, one per line."),
     "whereas_fr": _("The whereas items in French, one per line."),
     "prayer_en": _("The prayer (what the petitioners ask) in English."),

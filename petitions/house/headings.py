@@ -18,10 +18,11 @@ taken out):
   "Petition to the Minister of Health and the Minister of Finance".
 
 The first addressee named gives the kind, and for a minister the ministry (a petition
-has one). A conjunction splits two addressees only when an addressee's own words follow
-it, so "Minister of Justice and Attorney General of Canada" stays one title. A heading
-whose addressee the reader does not know is not classified: the caller keeps it as
-text and warns.
+has one); a heading that names several (`names_several`) is kept whole beside them, so
+the others are not lost. A conjunction splits two addressees only when an addressee's
+own words follow it, so "Minister of Justice and Attorney General of Canada" stays one
+title. A heading whose addressee the reader does not know is not classified: the caller
+keeps it as text and warns.
 """
 
 import re
@@ -50,6 +51,8 @@ _NEXT = re.compile(
     r"(?:the\s+)?(?=(?:house|chambre|government|gouvernement|federal|prime|premier"
     r"|minister|ministre|president)\b)"
 )
+# Several ministers under one title: "Ministers of Health and Finance", "ministres des ...".
+_PLURAL = re.compile(r"^(?:ministers|ministres|presidents|presidentes)\b")
 _MEMBER = re.compile(r"^[^\W\d_]+(?:[ '’.-]+[^\W\d_]+){1,4}$")
 
 
@@ -77,22 +80,46 @@ def heading_language(line):
     return "en" if match["en"] else "fr"
 
 
-def read_heading(line):
-    """{"addressee_kind", "ministry", "addressee_member"} from a heading, or None when
-    it names no addressee the reader knows."""
-    line = " ".join(line.split()).rstrip(" .:;")
+def _addressees(line):
+    """(language, the heading folded, each folded character's place in `line`, where the
+    first addressee starts and ends, whether another follows), or None when `line` is
+    not a House heading."""
     folded, places = _folded(line)
     match = _LEAD.match(folded)
     if not match:
         return None
-    language = "en" if match["en"] else "fr"
     start = match.end()
     honourable = _HONOURABLE.match(folded[start:])
     if honourable:
         start += honourable.end()
-    who = folded[start:]
-    following = _NEXT.search(who)
-    end = start + (following.start() if following else len(who))
+    following = _NEXT.search(folded[start:])
+    end = start + following.start() if following else len(folded)
+    return match, folded, places, start, end, following is not None
+
+
+def _heading_text(line):
+    return " ".join(line.split()).rstrip(" .:;")
+
+
+def names_several(line):
+    """Whether a House heading names more than one addressee: "... and the Minister of
+    Finance", "au premier ministre et au gouvernement du Canada", "aux ministres ..."."""
+    found = _addressees(_heading_text(line))
+    if found is None:
+        return False
+    _, folded, _, start, _, following = found
+    return following or bool(_PLURAL.match(folded[start:]))
+
+
+def read_heading(line):
+    """{"addressee_kind", "ministry", "addressee_member"} from a heading, or None when
+    it names no addressee the reader knows."""
+    line = _heading_text(line)
+    found = _addressees(line)
+    if found is None:
+        return None
+    match, folded, places, start, end, following = found
+    language = "en" if match["en"] else "fr"
     first = folded[start:end]
     for kind, pattern in _KINDS:
         if not pattern.match(first):

@@ -4,6 +4,7 @@ record. A JSON file of such pages is read by this project's JSON reader
 
 import re
 
+from petitions.house.headings import names_several
 from petitions.house.records import (
     OUTCOME_BY_STATUS_ID,
     RecordError,
@@ -72,7 +73,10 @@ def read_page_record(page):
     heading = ""
     if given("addressee_line"):
         line = " ".join(_TAG.sub("", page["addressee_line"]).split())
-        if line and not read_addressee_line(line, record):
+        if line and read_addressee_line(line, record):
+            # The others a heading names are kept with it; the fields hold the first.
+            record[f"addressee_heading_{language}"] = line if names_several(line) else ""
+        elif line:
             # Kept where a reader finds it, with a warning, rather than guessed.
             heading = line
             warn(record, "addressee_line", unknown_heading(line))

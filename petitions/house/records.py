@@ -149,6 +149,8 @@ def join_name(first, last):
 TEXT_FIELDS = [
     "petitioner_name",
     "petitioner_city",
+    "addressee_heading_en",
+    "addressee_heading_fr",
     "whereas_en",
     "whereas_fr",
     "prayer_en",

@@ -26,7 +26,7 @@ Writing it: xml_export.py.
 import re
 import xml.etree.ElementTree as ET
 
-from petitions.house.headings import heading_language, read_heading
+from petitions.house.headings import heading_language, names_several, read_heading
 from petitions.house.records import (
     OUTCOME_BY_STATUS_ID,
     RecordError,
@@ -409,7 +409,10 @@ def _read_prayer(prayer, record, language, unknown):
     for index, (para, after_grievances) in enumerate(paras):
         line = " ".join("".join(para.itertext()).split())
         if index == 0 and not after_grievances and heading_language(line):
-            if not _read_addressee(para, line, record):
+            if _read_addressee(para, line, record):
+                kept = _says_more(para, line, record, language)
+                record[f"addressee_heading_{language}"] = line if kept else ""
+            else:
                 # Kept where a reader finds it, with a warning, rather than guessed.
                 body.append(line)
                 warn(record, "Prayer/Para", unknown_heading(line))
@@ -441,6 +444,32 @@ def _read_addressee(para, line, record):
         )
         return True
     return read_addressee_line(line, record)
+
+
+def _says_more(para, line, record, language):
+    """Whether a heading says more than the addressee read from it: the House's names
+    several addressees; in this project's own layout (`Addressee` with its `kind`), it
+    is not the line the addressee gives, so it was kept."""
+    tag = para.find("Addressee")
+    if tag is not None and tag.get("kind"):
+        return line != addressee_line(record, language)
+    return names_several(line)
+
+
+def addressee_line(record, language):
+    """ "Petition to the Minister of Public Safety", in the House's words, from the
+    record's addressee."""
+    kind = record["addressee_kind"]
+    ministry = record["ministry"] or {}
+    member = record["addressee_member"]
+    title = ministry.get(language) or ministry.get("en") or ""
+    if kind == "minister" and not title:
+        return ("Petition to a Minister of the Crown", "Pétition adressée à un ministre")[
+            language == "fr"
+        ]
+    names = join_name(member["first_name"], member["last_name"]) if member else ""
+    line = ADDRESSEE_LINES[language][kind]
+    return line.format(ministry=title, member=names)
 
 
 def read_addressee_line(line, record):

@@ -16,11 +16,10 @@ from petitions.house.records import (
     LANGUAGE_LABELS,
     PROVINCE_NAMES_EN,
     STATUS_IDS,
-    join_name,
     split_name,
     to_datetime,
 )
-from petitions.house.xml import ADDRESSEE_LINES, STATUS_NAMES, TYPE_ID_BY_KIND
+from petitions.house.xml import STATUS_NAMES, TYPE_ID_BY_KIND, addressee_line
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -75,22 +74,12 @@ def _member_xml(name, member, riding, indent, extra=""):
     )
 
 
-def addressee_line(record, language):
-    """ "Petition to the Minister of Public Safety", in the House's words."""
-    kind = record["addressee_kind"]
-    ministry = record["ministry"] or {}
-    member = record["addressee_member"]
-    title = ministry.get(language) or ministry.get("en") or ""
-    if kind == "minister" and not title:
-        return ("Petition to a Minister of the Crown", "Pétition adressée à un ministre")[
-            language == "fr"
-        ]
-    names = join_name(member["first_name"], member["last_name"]) if member else ""
-    line = ADDRESSEE_LINES[language][kind]
-    return line.format(ministry=title, member=names)
-
-
-_ADDRESSEE_PREFIX = re.compile(r"^(Petition to (?:the )?|Pétition adressée (?:à la |au |à ))")
+# The heading's words before its addressee, the House's forms and this project's.
+_ADDRESSEE_PREFIX = re.compile(
+    r"^(?:e-)?p[eé]tition\s+(?:to\s+(?:the\s+)?"
+    r"|(?:adressée\s+)?(?:à\s+la\s+|à\s+l['’]|aux\s+|au\s+|à\s+))",
+    re.IGNORECASE,
+)
 
 
 def _prayer_xml(record, language, indent):
@@ -98,8 +87,9 @@ def _prayer_xml(record, language, indent):
     prayer = record[f"prayer_{language}"]
     ministry = record["ministry"] or {}
     member = record["addressee_member"] or {}
-    line = addressee_line(record, language)
-    prefix = _ADDRESSEE_PREFIX.match(line)[0]
+    line = record[f"addressee_heading_{language}"] or addressee_line(record, language)
+    found = _ADDRESSEE_PREFIX.match(line)
+    prefix = found[0] if found else ""
     addressee = line[len(prefix) :]
     tag_attrs = [
         ("kind", record["addressee_kind"]),

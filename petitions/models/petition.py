@@ -119,6 +119,26 @@ class Petition(models.Model):
         blank=True,
         related_name="petitions_addressed",
     )
+    # The House's heading when it names more than the one addressee above ("Petition to
+    # the Minister of Health and the Minister of Finance"): the others are kept here.
+    addressee_heading_en = models.CharField(
+        _("heading naming several addressees (English)"),
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The heading as the House printed it, when it names more than one addressee; "
+            "the fields above hold the first. Pages show it instead of the usual heading."
+        ),
+    )
+    addressee_heading_fr = models.CharField(
+        _("heading naming several addressees (French)"),
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+    )
 
     # Whereas items: one per line, in order.
     whereas_en = models.TextField(
@@ -368,6 +388,10 @@ class Petition(models.Model):
     @property
     def prayer(self):
         return in_language(self.prayer_en, self.prayer_fr)
+
+    @property
+    def addressee_heading(self):
+        return in_language(self.addressee_heading_en, self.addressee_heading_fr)
 
     def clean(self):
         errors = {}

@@ -61,6 +61,9 @@ def test_a_clerk_corrects_every_part_of_a_petition_and_sees_it_published(browser
 
     field(page, "Petitioner's city").fill("Regina")
     field(page, "Whereas (English)").fill("Public safety matters;\nThe report says so.")
+    field(page, "Heading naming several addressees (English)").fill(
+        "Petition to the Minister of Public Safety and the Minister of Justice"
+    )
     choose(page, "id_sponsor", "Lantsman")
     # Choosing the sponsor fills in the Member's current riding, still editable.
     expect(field(page, "Sponsor's riding")).to_have_value("Thornhill")
@@ -74,6 +77,9 @@ def test_a_clerk_corrects_every_part_of_a_petition_and_sees_it_published(browser
     page.goto("/petitions/e-4172/")
     expect(page.locator("body")).to_contain_text("Regina")
     expect(page.locator(".whereas li")).to_have_count(2)
+    expect(page.locator("#addressee")).to_have_text(
+        "Petition to the Minister of Public Safety and the Minister of Justice"
+    )
     expect(page.locator("section.response")).to_contain_text("The corrected response")
     expect(page.locator(".province-table")).to_contain_text(re.compile(r"Saskatchewan\s*31"))
     expect(page.locator(".history")).to_contain_text("3:00 p.m.")

@@ -210,8 +210,10 @@ def test_the_commands_file_has_the_sites_download_lines_byte_for_byte(
 
 def test_the_csv_has_the_columns_researchers_scripts_rely_on(archive):
     header = export("csv").removeprefix("\ufeff").split("\r\n", 1)[0].split(",")
-    assert len(header) == 67
+    assert len(header) == 69
     assert header[:3] == ["number", "kind", "parliament"]
+    member = header.index("addressee_member_house_person_id")
+    assert header[member + 1 : member + 3] == ["addressee_heading_en", "addressee_heading_fr"]
     responses = header.index("responses")
     assert header[responses : responses + 8] == ["responses", *DERIVED_COLUMNS]
     assert header[-2:] == ["source_url", "source_note"]
@@ -220,7 +222,10 @@ def test_the_csv_has_the_columns_researchers_scripts_rely_on(archive):
 def test_a_csv_written_before_the_derived_columns_still_imports_unchanged(archive, tmp_path):
     first = export("csv")
     rows = list(csv.reader(io.StringIO(first.removeprefix("\ufeff"), newline="")))
-    keep = [index for index, column in enumerate(rows[0]) if column not in DERIVED_COLUMNS]
+    # Before 2026-12-04 the command's CSV had no derived columns, before 2026-12-06 no
+    # headings.
+    added = [*DERIVED_COLUMNS, "addressee_heading_en", "addressee_heading_fr"]
+    keep = [index for index, column in enumerate(rows[0]) if column not in added]
     old = io.StringIO()
     csv.writer(old, lineterminator="\r\n").writerows([[row[i] for i in keep] for row in rows])
     assert len(keep) == 60

@@ -12,7 +12,7 @@ from reversion.models import Version
 from petitions.exports.table import export_records
 from petitions.house.dates import OTTAWA, format_house_date, format_house_datetime
 from petitions.house.records import PROVINCE_NAMES_EN, fold
-from petitions.house.xml_export import addressee_line
+from petitions.house.xml import addressee_line
 from petitions.models import Caucus, Member, Petition, Status, Topic
 from responses.models import GovernmentResponse
 
