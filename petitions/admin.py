@@ -118,6 +118,9 @@ class PetitionAdminForm(GuardedForm, ProvinceCountsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("addressee_heading_en", "addressee_heading_fr"):
+            # A heading is a line of text: as wide as the texts below it.
+            self.fields[name].widget.attrs["class"] = "vLargeTextField"
         petition = self.instance
         if petition.pk is None:
             return
@@ -251,7 +254,8 @@ class PetitionAdmin(GuardedAdmin, VersionAdmin):
             {
                 "fields": [
                     ("addressee_kind", "ministry", "addressee_member"),
-                    ("addressee_heading_en", "addressee_heading_fr"),
+                    "addressee_heading_en",
+                    "addressee_heading_fr",
                 ]
             },
         ),
