@@ -39,6 +39,10 @@ from petitions.models.rules import (
 from petitions.models.status import Status
 
 
+def addressee_heading(label, **options):
+    return models.CharField(label, max_length=500, blank=True, default="", db_default="", **options)
+
+
 class Petition(models.Model):
     number = models.CharField(
         verbose_name=_("number"),
@@ -121,24 +125,14 @@ class Petition(models.Model):
     )
     # The House's heading when it names more than the one addressee above ("Petition to
     # the Minister of Health and the Minister of Finance"): the others are kept here.
-    addressee_heading_en = models.CharField(
+    addressee_heading_en = addressee_heading(
         _("heading naming several addressees (English)"),
-        max_length=500,
-        blank=True,
-        default="",
-        db_default="",
         help_text=_(
             "The heading as the House printed it, when it names more than one addressee; "
             "the fields above hold the first. Pages show it instead of the usual heading."
         ),
     )
-    addressee_heading_fr = models.CharField(
-        _("heading naming several addressees (French)"),
-        max_length=500,
-        blank=True,
-        default="",
-        db_default="",
-    )
+    addressee_heading_fr = addressee_heading(_("heading naming several addressees (French)"))
 
     # Whereas items: one per line, in order.
     whereas_en = models.TextField(

@@ -4,14 +4,18 @@ languages, merges, comes back byte for byte, shows on the petition's page and is
 edited in the admin."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from petitions.models import Petition
 from tests.petitions.test_admin import errors_of, petition_form
-from tests.petitions.test_import_french import ENGLISH, FRENCH, load, xml
+from tests.petitions.test_import_french import (
+    ENGLISH,
+    FRENCH,
+    exported_and_read_back,
+    load,
+    xml,
+)
 from tests.petitions.test_import_headings import MARKUP, page_record, xml_record
 from tests.petitions.test_import_headings import load as load_text
 
@@ -89,22 +93,15 @@ def test_a_house_record_naming_one_addressee_again_clears_the_kept_heading(db, t
 
 @pytest.mark.parametrize("format", ["json", "csv", "xml"])
 def test_kept_headings_come_back_byte_for_byte(db, tmp_path, format):
-    from tests.petitions.test_export import empty_database, export
-
     load(tmp_path, "fr.xml", xml(both_ministers(FRENCH, "fr")))
     load(tmp_path, "en.xml", xml(both_ministers(ENGLISH, "en")))
-    first = export(format)
+    first, report, again = exported_and_read_back(tmp_path, format)
     assert "Space Affairs and the Minister of Health" in first
     assert "Affaires spatiales et au ministre de la Santé" in first
-    path = tmp_path / f"petitions.{format}"
-    path.write_text(first, encoding="utf-8", newline="")
-    empty_database()
-    report = StringIO()
-    call_command("import_petitions", str(path), stdout=report, stderr=report)
-    assert "1 new" in report.getvalue(), report.getvalue()
+    assert "1 new" in report, report
     petition = Petition.objects.get(number="e-5001")
     assert (petition.addressee_heading_en, petition.addressee_heading_fr) == (BOTH_EN, BOTH_FR)
-    assert export(format) == first
+    assert again == first
 
 
 def test_the_page_and_the_api_give_the_heading_in_each_language(db, tmp_path, client):
