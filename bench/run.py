@@ -330,7 +330,11 @@ def run_export(url, path, rows):
     from django.db import connection
 
     with connection.cursor() as cursor:
+        # Every line may be kept (keep_export_lines, each night): emptying a million of
+        # them takes longer than the pages' statement timeout.
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute("UPDATE petitions_exportline SET csv = '', json = '' WHERE csv <> ''")
+        cursor.execute("RESET statement_timeout")
     # A sync worker is stopped after --timeout seconds without finishing a response: the
     # Dockerfile's 30 would cut a long export, so it is lifted here to measure it whole.
     with server.gunicorn(url, timeout=600) as (port, process):
