@@ -81,9 +81,9 @@ def heading_language(line):
 
 
 def _addressees(line):
-    """(language, the heading folded, each folded character's place in `line`, where the
-    first addressee starts and ends, whether another follows), or None when `line` is
-    not a House heading."""
+    """(the lead's match, the heading folded, each folded character's place in `line`,
+    where the first addressee starts and ends, whether another follows), or None when
+    `line` is not a House heading."""
     folded, places = _folded(line)
     match = _LEAD.match(folded)
     if not match:

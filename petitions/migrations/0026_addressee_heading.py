@@ -17,24 +17,14 @@ EMPTY_LINES = """
 """
 
 
-def heading(language):
+def heading(language, **options):
     return models.CharField(
         f"heading naming several addressees ({language})",
         max_length=500,
         blank=True,
         default="",
         db_default="",
-        **(
-            {
-                "help_text": (
-                    "The heading as the House printed it, when it names more than one "
-                    "addressee; the fields above hold the first. Pages show it instead of "
-                    "the usual heading."
-                )
-            }
-            if language == "English"
-            else {}
-        ),
+        **options,
     )
 
 
@@ -42,7 +32,18 @@ class Migration(migrations.Migration):
     dependencies = [("petitions", "0025_search_document_parallel_safe")]
 
     operations = [
-        migrations.AddField("petition", "addressee_heading_en", heading("English")),
+        migrations.AddField(
+            "petition",
+            "addressee_heading_en",
+            heading(
+                "English",
+                help_text=(
+                    "The heading as the House printed it, when it names more than one "
+                    "addressee; the fields above hold the first. Pages show it instead of "
+                    "the usual heading."
+                ),
+            ),
+        ),
         migrations.AddField("petition", "addressee_heading_fr", heading("French")),
         # Lines built with either set of columns are wrong under the other.
         migrations.RunSQL(EMPTY_LINES, EMPTY_LINES),
